@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceName, ServiceSpec } from "../config";
+import type { CacheConnection, DatabaseConnection, EnvironmentBackend } from "./backend";
+
+export interface AppServiceArgs {
+    services: Record<ServiceName, ServiceSpec>;
+    database: DatabaseConnection;
+    cache: CacheConnection;
+    backend: EnvironmentBackend;
+}
+
+/** The api, worker and ml services, wired to the database and cache through secret connection URLs. */
+export class AppService extends pulumi.ComponentResource {
+    /** Public base URL of the api. */
+    readonly url: pulumi.Output<string>;
+    readonly healthUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fraud-platform:index:AppService", name, {}, opts);
+        const endpoints = args.backend.createAppService(
+            { name, parent: this },
+            {
+                services: args.services,
+                database: { ...args.database, password: pulumi.secret(args.database.password), url: pulumi.secret(args.database.url) },
+                cache: { ...args.cache, url: pulumi.secret(args.cache.url) },
+            },
+        );
+        this.url = endpoints.url;
+        this.healthUrl = endpoints.healthUrl;
+        this.registerOutputs({ url: this.url, healthUrl: this.healthUrl });
+    }
+}

@@ -1,0 +1,281 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { secretConfigPaths, serviceNames, stackConfigSchema, type ServiceName, type StackConfig } from "./schema";
+import type { EnvironmentSpec, ServiceSpec } from "./spec";
+
+/** One problem with one config key. */
+export interface ConfigProblem {
+    /** Full key in `pulumi config --path` notation, e.g. `fraud-platform:database.backupRetentionDays`. */
+    key: string;
+    /** The value given, as JSON, or `undefined` when the key is missing. */
+    given: string | undefined;
+    /** What is allowed. */
+    allowed: string;
+}
+
+/** Every problem in a stack's config, reported at once before any resource is registered. */
+export class ConfigValidationError extends pulumi.RunError {
+    constructor(
+        readonly stack: string,
+        readonly problems: ConfigProblem[],
+    ) {
+        super(
+            `Stack '${stack}' has ${problems.length} config problem${problems.length === 1 ? "" : "s"}; no resource was registered:\n` +
+                problems.map((p) => `  - ${p.key}: ${p.given === undefined ? "missing" : `got ${p.given}`}; ${p.allowed}`).join("\n"),
+        );
+        this.name = "ConfigValidationError";
+    }
+}
+
+/** The raw config a Pulumi program receives: `namespace:key` to string, and which keys hold secrets. */
+export interface RawStackConfig {
+    project: string;
+    stack: string;
+    values: Record<string, string>;
+    secretKeys: ReadonlySet<string>;
+}
+
+interface RoleDefaults {
+    port: number;
+    cpu: number;
+    memory: number;
+    count: number;
+    public: boolean;
+    path: string;
+    livenessPath: string;
+    autoscaling?: ServiceSpec["autoscaling"];
+}
+
+// Seed 001 sizes the services; seed 002 names the health endpoints.
+const roleDefaults: Record<ServiceName, RoleDefaults> = {
+    api: {
+        port: 8000, cpu: 512, memory: 1024, count: 3, public: true,
+        path: "/health/ready", livenessPath: "/health/live",
+        autoscaling: { minCount: 2, maxCount: 10, cpuTargetPercent: 70 },
+    },
+    worker: { port: 8080, cpu: 256, memory: 512, count: 2, public: false, path: "/health", livenessPath: "/health" },
+    ml: { port: 8001, cpu: 1024, memory: 2048, count: 2, public: false, path: "/health/ready", livenessPath: "/health/live" },
+};
+
+/** Reads this program's config from the Pulumi runtime. */
+export function readRuntimeConfig(): RawStackConfig {
+    const values = pulumi.runtime.allConfig();
+    const secretKeys = new Set(Object.keys(values).filter((key) => isConfigSecret(key)));
+    return { project: pulumi.getProject(), stack: pulumi.getStack(), values, secretKeys };
+}
+
+// The SDK exports isConfigSecret at run time but marks it internal, so its type is not published.
+const runtimeWithSecrets = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+function isConfigSecret(key: string): boolean {
+    if (typeof runtimeWithSecrets.isConfigSecret !== "function") {
+        throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret; secret config keys cannot be checked");
+    }
+    return runtimeWithSecrets.isConfigSecret(key);
+}
+
+/** Validates the raw stack config into one typed spec, or throws {@link ConfigValidationError} listing every problem. */
+export function loadEnvironmentSpec(raw: RawStackConfig): EnvironmentSpec {
+    const namespace = `${raw.project}:`;
+    const problems: ConfigProblem[] = [];
+    const input: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(raw.values)) {
+        if (!fullKey.startsWith(namespace)) continue; // provider and engine keys (aws:region, pulumi:tags) are not ours
+        input[fullKey.slice(namespace.length)] = parseConfigValue(value);
+    }
+
+    const parsed = stackConfigSchema.safeParse(input);
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) problems.push(...describeIssue(namespace, input, issue));
+        throw new ConfigValidationError(raw.stack, problems);
+    }
+    const config = parsed.data;
+    problems.push(...crossFieldProblems(namespace, config, raw.secretKeys, input));
+    if (problems.length > 0) throw new ConfigValidationError(raw.stack, problems);
+    return resolve(raw, config);
+}
+
+function parseConfigValue(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value; // plain strings are stored unquoted
+    }
+}
+
+function resolve(raw: RawStackConfig, config: StackConfig): EnvironmentSpec {
+    const production = config.environment === "production";
+    const services = Object.fromEntries(
+        serviceNames.map((name) => [name, resolveService(name, config.services[name])]),
+    ) as Record<ServiceName, ServiceSpec>;
+    const asSecret = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
+    return {
+        project: raw.project,
+        stack: raw.stack,
+        environment: config.environment,
+        backend: config.backend,
+        protect: config.protectStatefulResources ?? production,
+        services,
+        database: { ...config.database, highAvailability: config.database.highAvailability ?? production },
+        cache: { ...config.cache, snapshotRetentionDays: config.cache.snapshotRetentionDays ?? (production ? 7 : 1) },
+        monitoring: {
+            alertEmails: config.monitoring.alertEmails,
+            slackWebhookUrl: asSecret(config.monitoring.slackWebhookUrl),
+            pagerDutyIntegrationKey: asSecret(config.monitoring.pagerDutyIntegrationKey),
+            thresholds: config.monitoring.thresholds,
+        },
+        aws: config.aws,
+        digitalocean: config.digitalocean,
+        docker: config.docker,
+        tags: { project: raw.project, stack: raw.stack, environment: config.environment },
+    };
+}
+
+function resolveService(name: ServiceName, given: StackConfig["services"][ServiceName]): ServiceSpec {
+    const role = roleDefaults[name];
+    return {
+        name,
+        image: given.image,
+        port: given.port ?? role.port,
+        cpu: given.cpu ?? role.cpu,
+        memory: given.memory ?? role.memory,
+        count: given.count ?? role.count,
+        public: role.public,
+        healthCheck: {
+            ...given.healthCheck,
+            path: given.healthCheck.path ?? role.path,
+            livenessPath: given.healthCheck.livenessPath ?? role.livenessPath,
+        },
+        command: given.command,
+        env: given.env,
+        autoscaling: given.autoscaling ?? role.autoscaling,
+    };
+}
+
+/** Rules that span keys or depend on the environment; the schema checks each key alone. */
+function crossFieldProblems(
+    namespace: string,
+    config: StackConfig,
+    secretKeys: ReadonlySet<string>,
+    input: Record<string, unknown>,
+): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const add = (path: (string | number)[], allowed: string) =>
+        problems.push({ key: keyName(namespace, path), given: show(valueAt(input, path)), allowed });
+
+    for (const { path } of secretConfigPaths) {
+        if (valueAt(input, path) !== undefined && !secretKeys.has(namespace + path[0])) {
+            add([...path], `must be a secret: set it with \`pulumi config set --secret --path ${path.join(".")} <value>\``);
+        }
+    }
+    for (const name of serviceNames) {
+        const service = config.services[name];
+        const scaling = service.autoscaling;
+        if (scaling && scaling.minCount > scaling.maxCount) {
+            add(["services", name, "autoscaling", "minCount"], `must be ≤ autoscaling.maxCount (${scaling.maxCount})`);
+        }
+        if (config.environment === "production" && /:latest(@|$)/.test(service.image)) {
+            add(["services", name, "image"], "production images must be pinned to a release tag or a digest, not `latest`");
+        }
+    }
+    if (config.database.maxStorageGb < config.database.storageGb) {
+        add(["database", "maxStorageGb"], `must be ≥ database.storageGb (${config.database.storageGb})`);
+    }
+    if (config.cache.nodeCount > 1 && config.backend !== "docker" && config.cache.snapshotRetentionDays === 0) {
+        add(["cache", "snapshotRetentionDays"], "must be ≥ 1: a cache without snapshots loses its data on failover");
+    }
+    if (config.environment === "production" && !config.monitoring.pagerDutyIntegrationKey && !config.monitoring.slackWebhookUrl) {
+        problems.push({
+            key: keyName(namespace, ["monitoring", "pagerDutyIntegrationKey"]),
+            given: undefined,
+            allowed:
+                "production needs a paging destination: set monitoring.pagerDutyIntegrationKey or monitoring.slackWebhookUrl as a secret " +
+                "(`pulumi config set --secret --path monitoring.pagerDutyIntegrationKey <key>`)",
+        });
+    }
+    return problems;
+}
+
+function describeIssue(namespace: string, input: Record<string, unknown>, issue: z.core.$ZodIssue): ConfigProblem[] {
+    const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    const given = valueAt(input, path);
+    switch (issue.code) {
+        case "unrecognized_keys":
+            return issue.keys.map((unknownKey) => ({
+                key: keyName(namespace, [...path, unknownKey]),
+                given: show(valueAt(input, [...path, unknownKey])),
+                allowed: `unknown key; allowed here: ${allowedKeysAt(path).join(", ")}`,
+            }));
+        case "invalid_type":
+            return [{
+                key: keyName(namespace, path),
+                given: show(given),
+                allowed: given === undefined ? `required (${issue.expected})` : `expected ${issue.expected === "object" ? "an object" : `a ${issue.expected}`}`,
+            }];
+        case "invalid_value":
+            return [{ key: keyName(namespace, path), given: show(given), allowed: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` }];
+        case "too_small":
+            return [{ key: keyName(namespace, path), given: show(given), allowed: boundText("≥", ">", issue.minimum, issue.inclusive, issue.origin, given) }];
+        case "too_big":
+            return [{ key: keyName(namespace, path), given: show(given), allowed: boundText("≤", "<", issue.maximum, issue.inclusive, issue.origin, given) }];
+        case "invalid_format":
+            return [{ key: keyName(namespace, path), given: show(given), allowed: `must be ${issue.format === "regex" ? issue.message : `a valid ${issue.format}`}` }];
+        default:
+            return [{ key: keyName(namespace, path), given: show(given), allowed: `must be ${issue.message}` }];
+    }
+}
+
+function boundText(inclusiveOp: string, exclusiveOp: string, bound: number | bigint, inclusive: boolean | undefined, origin: string, given: unknown): string {
+    const op = inclusive === false ? exclusiveOp : inclusiveOp;
+    if (origin === "array") return `must have ${op} ${bound} entries`;
+    if (origin === "string") return `must have ${op} ${bound} characters`;
+    const integer = typeof given === "number" && Number.isInteger(given) ? "" : " (a number)";
+    return `must be ${op} ${bound}${integer}`;
+}
+
+function keyName(namespace: string, path: readonly (string | number)[]): string {
+    return namespace + path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+    let current: unknown = root;
+    for (const segment of path) {
+        if (current === null || typeof current !== "object") return undefined;
+        current = (current as Record<string | number, unknown>)[segment];
+    }
+    return current;
+}
+
+function show(value: unknown): string | undefined {
+    return value === undefined ? undefined : JSON.stringify(value);
+}
+
+/** The keys an object schema accepts at a path, for "did you mean" style messages. */
+function allowedKeysAt(path: readonly (string | number)[]): string[] {
+    let schema: z.core.$ZodType = stackConfigSchema;
+    for (const segment of [...path, undefined]) {
+        schema = unwrap(schema);
+        if (schema instanceof z.ZodObject) {
+            if (segment === undefined) return Object.keys(schema.shape);
+            const next: z.core.$ZodType | undefined = (schema.shape as Record<string, z.core.$ZodType>)[String(segment)];
+            if (!next) return [];
+            schema = next;
+        } else if (schema instanceof z.ZodRecord) {
+            if (segment === undefined) return [];
+            schema = schema.valueType;
+        } else if (schema instanceof z.ZodArray) {
+            if (segment === undefined) return [];
+            schema = schema.element;
+        } else {
+            return [];
+        }
+    }
+    return [];
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+    let current = schema;
+    while (current instanceof z.ZodDefault || current instanceof z.ZodOptional) {
+        current = current.unwrap() as z.core.$ZodType;
+    }
+    return current;
+}

@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { awsSettings } from "./aws";
+import { dailyWindow, envVarName, imageReference, percent, port, positiveInt, urlPath, weeklyWindow } from "./common";
+import { digitalOceanSettings } from "./digitalocean";
+import { dockerSettings } from "./docker";
+
+export const environmentNames = ["dev", "staging", "production"] as const;
+export const backendKinds = ["aws", "digitalocean", "docker"] as const;
+export const serviceNames = ["api", "worker", "ml"] as const;
+
+export type EnvironmentName = (typeof environmentNames)[number];
+export type BackendKind = (typeof backendKinds)[number];
+export type ServiceName = (typeof serviceNames)[number];
+
+const healthCheck = z.strictObject({
+    /** Readiness path the load balancer / platform probes. */
+    path: urlPath.optional(),
+    /** Liveness path the container's own health check probes. */
+    livenessPath: urlPath.optional(),
+    intervalSeconds: z.number().int().min(5).max(300).default(10),
+    timeoutSeconds: z.number().int().min(2).max(60).default(5),
+    healthyThreshold: z.number().int().min(1).max(10).default(2),
+    unhealthyThreshold: z.number().int().min(2).max(10).default(3),
+    startPeriodSeconds: z.number().int().min(0).max(300).default(10),
+});
+
+const autoscaling = z.strictObject({
+    minCount: positiveInt,
+    maxCount: positiveInt,
+    cpuTargetPercent: percent.default(70),
+});
+
+const service = z.strictObject({
+    image: imageReference,
+    port: port.optional(),
+    /** CPU units: 1024 = one vCPU. */
+    cpu: positiveInt.optional(),
+    /** Memory in MiB. */
+    memory: positiveInt.optional(),
+    count: positiveInt.optional(),
+    healthCheck: healthCheck.default({
+        intervalSeconds: 10,
+        timeoutSeconds: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+        startPeriodSeconds: 10,
+    }),
+    command: z.array(z.string().min(1)).min(1).optional(),
+    env: z.record(envVarName, z.string()).default({}),
+    autoscaling: autoscaling.optional(),
+});
+
+const services = z.strictObject({
+    api: service,
+    worker: service,
+    ml: service,
+});
+
+const database = z.strictObject({
+    engineVersion: z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, "a PostgreSQL major or major.minor version, e.g. 16 or 16.4")
+        .refine((v) => Number.parseInt(v, 10) >= 16, "PostgreSQL 16 or newer")
+        .default("16"),
+    /** Backend-specific size (AWS instance class, DigitalOcean slug); each backend has a default. */
+    size: z.string().min(1).optional(),
+    storageGb: z.number().int().min(20).max(65536).default(20),
+    maxStorageGb: z.number().int().min(20).max(65536).default(100),
+    backupRetentionDays: z.number().int().min(1).max(35).default(7),
+    backupWindow: dailyWindow.default("03:00-04:00"),
+    maintenanceWindow: weeklyWindow.default("sun:04:30-sun:05:30"),
+    highAvailability: z.boolean().optional(),
+    name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "a lower-case identifier").default("fraud"),
+    user: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "a lower-case identifier").default("fraud_app"),
+});
+
+const cache = z.strictObject({
+    engineVersion: z.string().regex(/^\d+(\.\d+)?$/, "a Redis major or major.minor version, e.g. 7 or 7.1").default("7"),
+    nodeCount: z.number().int().min(1).max(6).default(3),
+    size: z.string().min(1).optional(),
+    snapshotRetentionDays: z.number().int().min(0).max(35).optional(),
+    snapshotWindow: dailyWindow.default("02:00-03:00"),
+    evictionPolicy: z
+        .enum(["noeviction", "allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "volatile-ttl", "allkeys-random", "volatile-random"])
+        .default("allkeys-lru"),
+});
+
+const thresholds = z.strictObject({
+    errorRatePercent: percent.default(5),
+    errorRateMinutes: positiveInt.default(5),
+    p95LatencyMs: positiveInt.default(1000),
+    latencyMinutes: positiveInt.default(5),
+    memoryPercent: percent.default(85),
+    cpuPercent: percent.default(85),
+    diskPercent: percent.default(80),
+    cacheHitRatePercent: percent.default(50),
+});
+
+const monitoring = z.strictObject({
+    alertEmails: z.array(z.email()).default([]),
+    /** Secret. */
+    slackWebhookUrl: z.url({ protocol: /^https$/ }).optional(),
+    /** Secret. PagerDuty Events API v2 integration (routing) key. */
+    pagerDutyIntegrationKey: z.string().regex(/^[A-Za-z0-9]{32}$/, "a 32-character PagerDuty integration key").optional(),
+    thresholds: thresholds.default(thresholds.parse({})),
+});
+
+/** The stack config as it is written, before environment-dependent defaults. */
+export const stackConfigSchema = z.strictObject({
+    environment: z.enum(environmentNames),
+    backend: z.enum(backendKinds),
+    protectStatefulResources: z.boolean().optional(),
+    services,
+    database: database.default(database.parse({})),
+    cache: cache.default(cache.parse({})),
+    monitoring: monitoring.default(monitoring.parse({})),
+    aws: awsSettings.default(awsSettings.parse({})),
+    digitalocean: digitalOceanSettings.default(digitalOceanSettings.parse({})),
+    docker: dockerSettings.default(dockerSettings.parse({})),
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type HealthCheckConfig = z.infer<typeof healthCheck>;
+export type AutoscalingConfig = z.infer<typeof autoscaling>;
+export type ThresholdsSpec = z.infer<typeof thresholds>;
+export { envVarName };
+
+/**
+ * Config values that are secrets and must be set with `pulumi config set --secret --path`.
+ * `placeholder` is a well-formed stand-in the offline preview uses where it cannot decrypt.
+ */
+export const secretConfigPaths: readonly { path: readonly string[]; placeholder: string }[] = [
+    { path: ["monitoring", "slackWebhookUrl"], placeholder: "https://hooks.slack.com/services/T0000/B0000/previewplaceholder" },
+    { path: ["monitoring", "pagerDutyIntegrationKey"], placeholder: "0123456789abcdef0123456789abcdef" },
+];

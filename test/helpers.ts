@@ -1,0 +1,82 @@
+import * as path from "node:path";
+import { runProgram, wire, type ProgramResult, type RecordedResource } from "../tools/engine/emulator";
+import { readStackConfig } from "../tools/engine/stackFiles";
+
+const project = "fraud-platform";
+
+// The program under test, loaded the way the Pulumi CLI loads it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const program = require(path.join(__dirname, "..", "index.ts")) as () => Promise<Record<string, unknown>>;
+
+export interface Preview extends ProgramResult {
+    /** Every resource of a type, e.g. `docker:index/container:Container`. */
+    ofType(type: string): RecordedResource[];
+    /** The one resource whose name ends with the suffix (and is of the type, when given); throws otherwise. */
+    named(suffix: string, type?: string): RecordedResource;
+    /** The resource with this URN; throws when absent. */
+    byUrn(urn: string): RecordedResource;
+}
+
+/** Runs index.ts against the emulated engine with a committed stack file, optionally overriding keys (without namespace). */
+export async function previewStack(stack: string, overrides: Record<string, unknown> = {}, secretOverrides: string[] = []): Promise<Preview> {
+    const file = readStackConfig(stack);
+    const config = { ...file.config };
+    const secretKeys = new Set(file.secretKeys);
+    for (const [key, value] of Object.entries(overrides)) {
+        const full = `${project}:${key}`;
+        if (value === undefined) delete config[full];
+        else config[full] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    for (const key of secretOverrides) secretKeys.add(`${project}:${key}`);
+    return previewConfig(stack, config, [...secretKeys]);
+}
+
+/** Runs index.ts against the emulated engine with exactly this config (`namespace:key` to string). */
+export async function previewConfig(stack: string, config: Record<string, string>, secretKeys: string[] = []): Promise<Preview> {
+    const result = await runProgram({ project, stack, config, secretKeys, program, preview: true });
+    return withLookups(result);
+}
+
+export function withLookups(result: ProgramResult): Preview {
+    const ofType = (type: string) => result.resources.filter((r) => r.type === type);
+    return {
+        ...result,
+        ofType,
+        named(suffix, type) {
+            const matches = result.resources.filter((r) => r.name.endsWith(suffix) && (type === undefined || r.type === type));
+            if (matches.length !== 1) {
+                throw new Error(`expected one resource named *${suffix}${type ? ` of type ${type}` : ""}, found ${matches.map((m) => m.name).join(", ") || "none"}`);
+            }
+            return matches[0];
+        },
+        byUrn(urn) {
+            const found = result.resources.find((r) => r.urn === urn);
+            if (!found) throw new Error(`no resource ${urn}`);
+            return found;
+        },
+    };
+}
+
+/** True when a serialised value is a secret on the wire. */
+export function isSecret(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[wire.sigKey] === wire.secretSig;
+}
+
+/** The plain value inside a serialised value, unwrapping secrets (recursively). */
+export function reveal(value: unknown): unknown {
+    if (isSecret(value)) return reveal((value as { value: unknown }).value);
+    if (Array.isArray(value)) return value.map(reveal);
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+    }
+    return value;
+}
+
+/** Every string inside a serialised value that is not under a secret marker: what would show in plain text. */
+export function plainStrings(value: unknown): string[] {
+    if (isSecret(value)) return [];
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(plainStrings);
+    if (typeof value === "object" && value !== null) return Object.values(value).flatMap(plainStrings);
+    return [];
+}

@@ -1,0 +1,183 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor, type MockCallArgs, type MockResourceArgs, type MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
+import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+import { fakeProviderOutputs } from "./fakes";
+
+/** What the engine received for one resource registration. */
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** Parent URN; empty for the stack itself. */
+    parent: string;
+    custom: boolean;
+    /** Inputs as the SDK serialised them (secrets and unknowns keep their wire markers). */
+    inputs: Record<string, unknown>;
+    protect: boolean;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** Provider reference `urn::id`, or empty for the default provider. */
+    provider: string;
+    aliases: unknown[];
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    deleteBeforeReplace: boolean;
+    retainOnDelete: boolean;
+    additionalSecretOutputs: string[];
+    customTimeouts?: { create: string; update: string; delete: string };
+    /** The resource's final outputs, for components from `registerOutputs`. */
+    outputs?: Record<string, unknown>;
+}
+
+/** The wire markers of Pulumi's serialised property values. */
+export const wire = {
+    sigKey: "4dabf18193072939515e22adb298388d",
+    secretSig: "1b47061264138c4ac30d75fd1eb44270",
+    resourceSig: "5cf8f73096256a8f31e491e813e4eb8e",
+    outputSig: "d0e6a833031e9bbcd3f4e8bde6ca49a4",
+    unknown: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+} as const;
+
+/** Given a registration, returns the outputs the emulated provider reports (in addition to the inputs). */
+export type OutputFaker = (args: MockResourceArgs) => Record<string, unknown>;
+
+export interface ProgramRun {
+    project: string;
+    stack: string;
+    /** Config as the language host receives it: `namespace:key` to string. */
+    config: Record<string, string>;
+    secretKeys?: string[];
+    /** Preview (true) or update (false). In a preview, outputs a provider computes are unknown. */
+    preview?: boolean;
+    program: () => unknown;
+    fakeOutputs?: OutputFaker;
+}
+
+export interface ProgramResult {
+    resources: RecordedResource[];
+    /** Stack outputs, serialised as the engine receives them. */
+    outputs: Record<string, unknown>;
+}
+
+/** MockMonitor that records every RegisterResourceRequest before the SDK's mock handles it. */
+class RecordingMonitor extends MockMonitor {
+    readonly recorded = new Map<string, RecordedResource>();
+
+    override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void) {
+        const urn = urnOf(req.getParent(), req.getType(), req.getName());
+        const timeouts = req.getCustomtimeouts();
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps, key) => {
+            propertyDependencies[key] = deps.getUrnsList();
+        });
+        this.recorded.set(urn, {
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent(),
+            custom: req.getCustom(),
+            inputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            protect: req.getProtect() === true,
+            dependencies: req.getDependenciesList(),
+            propertyDependencies,
+            provider: req.getProvider(),
+            aliases: req.getAliasesList().map((alias) => alias.toObject()),
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            retainOnDelete: req.getRetainondelete() === true,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            customTimeouts: timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete()) ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() } : undefined,
+        });
+        return super.registerResource(req, callback);
+    }
+
+    override registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined }, callback: (err: unknown, response: unknown) => void) {
+        const recorded = this.recorded.get(req.getUrn());
+        if (recorded) recorded.outputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        return super.registerResourceOutputs(req, callback);
+    }
+}
+
+// MockMonitor qualifies a child's type with only its parent's own type; the engine uses the parent's
+// whole type chain. Give recorded URNs (and so parents) the engine's form.
+(RecordingMonitor.prototype as unknown as { newUrn: typeof urnOf }).newUrn = urnOf;
+
+let running = false;
+
+/**
+ * Runs a Pulumi program in this process against an emulated engine: the SDK's own MockMonitor
+ * answers every registration, and each request is recorded as the real engine would receive it.
+ * Runs are sequential: the SDK keeps its settings in process-wide state.
+ */
+export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
+    if (running) throw new Error("runProgram: a program is already running in this process");
+    running = true;
+    const preview = run.preview ?? true;
+    const fake = run.fakeOutputs ?? fakeProviderOutputs;
+    const monitor = new RecordingMonitor({
+        newResource(args: MockResourceArgs): MockResourceResult {
+            // A preview knows only the inputs; an update also has what the provider computed.
+            if (preview) return { id: undefined, state: { ...args.inputs } };
+            return { id: `${args.name}-id`, state: { ...args.inputs, ...fake(args) } };
+        },
+        call(args: MockCallArgs) {
+            return fakeInvoke(args);
+        },
+    });
+    try {
+        pulumi.runtime.setMockOptions(monitor, run.project, run.stack, preview);
+        enableEngineFeatures();
+        pulumi.runtime.setAllConfig(run.config, run.secretKeys ?? []);
+        const outputs = (await pulumi.runtime.runInPulumiStack(async () => run.program())) as Record<string, unknown> | undefined;
+        await sdkInternals.waitForRPCs();
+        const stack = [...monitor.recorded.values()].find((r) => r.type === "pulumi:pulumi:Stack");
+        return { resources: [...monitor.recorded.values()], outputs: stack?.outputs ?? outputs ?? {} };
+    } finally {
+        pulumi.runtime.setAllConfig({}, []);
+        running = false;
+    }
+}
+
+// The SDK exports these at run time but marks them internal, so their types are not published.
+const sdkInternals = {
+    waitForRPCs: (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    getStore: (require("@pulumi/pulumi/runtime/state") as { getStore: () => Record<string, unknown> }).getStore,
+};
+
+/** The URN the engine (and MockMonitor) gives a resource: parent's type chain, then its own type and name. */
+export function urnOf(parent: string, type: string, name: string): string {
+    const qualifiedType = parent ? `${parent.split("::")[2]}$${type}` : type; // [2] is the parent's full type chain
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${name}`;
+}
+
+// The same engine capabilities `setMocks` announces; engine-side transforms stay off, as under mocks.
+function enableEngineFeatures() {
+    Object.assign(sdkInternals.getStore(), {
+        supportsSecrets: true,
+        supportsResourceReferences: true,
+        supportsOutputValues: false,
+        supportsDeletedWith: true,
+        supportsAliasSpecs: true,
+        supportsTransforms: false,
+    });
+}
+
+/** Answers the data-source calls the programs make with plausible values for a fictitious account. */
+function fakeInvoke(args: MockCallArgs): Record<string, unknown> {
+    switch (args.token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"], id: "us-east-1" };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/preview", userId: "AIDAPREVIEW", id: "123456789012" };
+        case "aws:index/getRegion:getRegion":
+            return { name: (args.inputs as { name?: string }).name ?? "us-east-1", id: "us-east-1", region: "us-east-1" };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        case "aws:elb/getServiceAccount:getServiceAccount":
+            return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
+        default:
+            return {};
+    }
+}
