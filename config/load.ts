@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import semver from "semver";
 import { z } from "zod";
 import { secretConfigPaths, serviceNames, stackConfigSchema, type ServiceName, type StackConfig } from "./schema";
 import type { EnvironmentSpec, ServiceSpec } from "./spec";
@@ -113,6 +114,7 @@ function resolve(raw: RawStackConfig, config: StackConfig): EnvironmentSpec {
         stack: raw.stack,
         environment: config.environment,
         backend: config.backend,
+        releaseVersion: config.releaseVersion === undefined ? undefined : (semver.clean(config.releaseVersion) ?? undefined),
         protect: config.protectStatefulResources ?? production,
         services,
         database: { ...config.database, highAvailability: config.database.highAvailability ?? production },

@@ -1,3 +1,4 @@
+import semver from "semver";
 import { z } from "zod";
 import { awsSettings } from "./aws";
 import { dailyWindow, envVarName, imageReference, percent, port, positiveInt, urlPath, weeklyWindow } from "./common";
@@ -110,6 +111,11 @@ export const stackConfigSchema = z.strictObject({
     environment: z.enum(environmentNames),
     backend: z.enum(backendKinds),
     protectStatefulResources: z.boolean().optional(),
+    /** The release being deployed (seed 003: `v1.4.2`); keys the pre-migration database snapshot. */
+    releaseVersion: z
+        .string()
+        .refine((v) => semver.valid(v) !== null, "a semantic version such as v1.4.2 or 1.4.2")
+        .optional(),
     services,
     database: database.default(database.parse({})),
     cache: cache.default(cache.parse({})),

@@ -89,6 +89,8 @@ export interface EnvironmentSpec {
     stack: string;
     environment: EnvironmentName;
     backend: BackendKind;
+    /** The release being deployed, normalised without the `v` (e.g. `1.4.2`), when config sets one. */
+    releaseVersion?: string;
     /** Whether databases, caches, volumes and buckets carry `protect`. */
     protect: boolean;
     services: Record<ServiceName, ServiceSpec>;
