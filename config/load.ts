@@ -87,11 +87,11 @@ export function loadEnvironmentSpec(raw: RawStackConfig): EnvironmentSpec {
     const parsed = stackConfigSchema.safeParse(input);
     if (!parsed.success) {
         for (const issue of parsed.error.issues) problems.push(...describeIssue(namespace, input, issue));
-        throw new ConfigValidationError(raw.stack, problems);
     }
+    // Rules across keys run on the raw input too, so one run reports every problem.
+    problems.push(...crossFieldProblems(namespace, input, raw.secretKeys));
+    if (!parsed.success || problems.length > 0) throw new ConfigValidationError(raw.stack, problems);
     const config = parsed.data;
-    problems.push(...crossFieldProblems(namespace, config, raw.secretKeys, input));
-    if (problems.length > 0) throw new ConfigValidationError(raw.stack, problems);
     return resolve(raw, config);
 }
 
@@ -153,16 +153,17 @@ function resolveService(name: ServiceName, given: StackConfig["services"][Servic
     };
 }
 
-/** Rules that span keys or depend on the environment; the schema checks each key alone. */
-function crossFieldProblems(
-    namespace: string,
-    config: StackConfig,
-    secretKeys: ReadonlySet<string>,
-    input: Record<string, unknown>,
-): ConfigProblem[] {
+/**
+ * Rules that span keys or depend on the environment; the schema checks each key alone. They read the
+ * raw input defensively (a key of the wrong type is the schema's problem, reported once, there).
+ */
+function crossFieldProblems(namespace: string, input: Record<string, unknown>, secretKeys: ReadonlySet<string>): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const add = (path: (string | number)[], allowed: string) =>
         problems.push({ key: keyName(namespace, path), given: show(valueAt(input, path)), allowed });
+    const num = (path: (string | number)[]) => (typeof valueAt(input, path) === "number" ? (valueAt(input, path) as number) : undefined);
+    const str = (path: (string | number)[]) => (typeof valueAt(input, path) === "string" ? (valueAt(input, path) as string) : undefined);
+    const production = input.environment === "production";
 
     for (const { path } of secretConfigPaths) {
         if (valueAt(input, path) !== undefined && !secretKeys.has(namespace + path[0])) {
@@ -170,28 +171,32 @@ function crossFieldProblems(
         }
     }
     for (const name of serviceNames) {
-        const service = config.services[name];
-        const scaling = service.autoscaling;
-        if (scaling && scaling.minCount > scaling.maxCount) {
-            add(["services", name, "autoscaling", "minCount"], `must be ≤ autoscaling.maxCount (${scaling.maxCount})`);
+        const min = num(["services", name, "autoscaling", "minCount"]);
+        const max = num(["services", name, "autoscaling", "maxCount"]);
+        if (min !== undefined && max !== undefined && min > max) {
+            add(["services", name, "autoscaling", "minCount"], `must be ≤ autoscaling.maxCount (${max})`);
         }
-        if (config.environment === "production" && /:latest(@|$)/.test(service.image)) {
+        const image = str(["services", name, "image"]);
+        if (production && image !== undefined && /:latest(@|$)/.test(image)) {
             add(["services", name, "image"], "production images must be pinned to a release tag or a digest, not `latest`");
         }
     }
-    if (config.database.maxStorageGb < config.database.storageGb) {
-        add(["database", "maxStorageGb"], `must be ≥ database.storageGb (${config.database.storageGb})`);
+    const storage = num(["database", "storageGb"]) ?? 20;
+    const maxStorage = num(["database", "maxStorageGb"]);
+    if (maxStorage !== undefined && maxStorage < storage) {
+        add(["database", "maxStorageGb"], `must be ≥ database.storageGb (${storage})`);
     }
-    if (config.cache.nodeCount > 1 && config.backend !== "docker" && config.cache.snapshotRetentionDays === 0) {
-        add(["cache", "snapshotRetentionDays"], "must be ≥ 1: a cache without snapshots loses its data on failover");
+    if (input.backend !== "docker" && (num(["cache", "nodeCount"]) ?? 3) > 1 && num(["cache", "snapshotRetentionDays"]) === 0) {
+        add(["cache", "snapshotRetentionDays"], "must be ≥ 1: a replicated cache without snapshots loses its data with its nodes");
     }
-    if (config.environment === "production" && !config.monitoring.pagerDutyIntegrationKey && !config.monitoring.slackWebhookUrl) {
+    const paged = valueAt(input, ["monitoring", "pagerDutyIntegrationKey"]) !== undefined || valueAt(input, ["monitoring", "slackWebhookUrl"]) !== undefined;
+    if (production && !paged) {
         problems.push({
             key: keyName(namespace, ["monitoring", "pagerDutyIntegrationKey"]),
             given: undefined,
             allowed:
-                "production needs a paging destination: set monitoring.pagerDutyIntegrationKey or monitoring.slackWebhookUrl as a secret " +
-                "(`pulumi config set --secret --path monitoring.pagerDutyIntegrationKey <key>`)",
+                "production needs a paging destination: set monitoring.pagerDutyIntegrationKey (or monitoring.slackWebhookUrl) as a secret, " +
+                "`pulumi config set --secret --path monitoring.pagerDutyIntegrationKey <key>`",
         });
     }
     return problems;

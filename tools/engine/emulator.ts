@@ -104,6 +104,12 @@ class RecordingMonitor extends MockMonitor {
 (RecordingMonitor.prototype as unknown as { newUrn: typeof urnOf }).newUrn = urnOf;
 
 let running = false;
+const registeredBeforeFailure = new WeakMap<object, RecordedResource[]>();
+
+/** What a failed program had registered before it threw the error. */
+export function resourcesRegisteredBefore(error: unknown): RecordedResource[] {
+    return (error !== null && typeof error === "object" && registeredBeforeFailure.get(error)) || [];
+}
 
 /**
  * Runs a Pulumi program in this process against an emulated engine: the SDK's own MockMonitor
@@ -133,6 +139,9 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
         await sdkInternals.waitForRPCs();
         const stack = [...monitor.recorded.values()].find((r) => r.type === "pulumi:pulumi:Stack");
         return { resources: [...monitor.recorded.values()], outputs: stack?.outputs ?? outputs ?? {} };
+    } catch (error) {
+        if (error !== null && typeof error === "object") registeredBeforeFailure.set(error, [...monitor.recorded.values()]);
+        throw error;
     } finally {
         pulumi.runtime.setAllConfig({}, []);
         running = false;

@@ -75,9 +75,9 @@ function replaceSecure(value: unknown, at: string[], placeholders: string[]): { 
     if (value !== null && typeof value === "object" && !Array.isArray(value)) {
         const entries = Object.entries(value as Record<string, unknown>);
         if (entries.length === 1 && entries[0][0] === "secure") {
-            const configPath = at.slice(1);
+            const configPath = [at[0].slice(at[0].indexOf(":") + 1), ...at.slice(1)];
             const known = secretConfigPaths.find((s) => s.path.join(".") === configPath.join("."));
-            placeholders.push(at[0] + configPath.map((p) => `.${p}`).join(""));
+            placeholders.push([at[0], ...at.slice(1)].join("."));
             return { value: known?.placeholder ?? "preview-placeholder-secret", secret: true };
         }
         let secret = false;

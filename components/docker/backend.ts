@@ -1,0 +1,283 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { CacheSpec, DatabaseSpec, EnvironmentSpec, ServiceSpec } from "../../config";
+import type {
+    AppEndpoints,
+    AppServiceArgs,
+    CacheConnection,
+    DatabaseConnection,
+    EnvironmentBackend,
+    MonitoringArgs,
+    MonitoringEndpoints,
+    Scope,
+} from "../backend";
+import { healthcheck, httpProbe, labels, logOptions, loopbackPort } from "./containers";
+import { alertRules, alertmanagerConfig, grafanaDatasource, prometheusConfig } from "./observability";
+
+const postgresPort = 5432;
+const redisPort = 6379;
+
+/**
+ * The local environment seeds 000 and 002 run with Compose: PostgreSQL and Redis on named volumes
+ * on an internal network, the app containers, Prometheus, Alertmanager and Grafana. Host ports bind
+ * to loopback only.
+ */
+export class DockerBackend implements EnvironmentBackend {
+    readonly kind = "docker" as const;
+    /** Internal network: the data tier has no route out and no published ports. */
+    private readonly dataNetwork: docker.Network;
+    /** The app and monitoring network. */
+    private readonly appNetwork: docker.Network;
+    private readonly labels: docker.types.input.ContainerLabel[];
+    private readonly images = new Map<string, docker.RemoteImage>();
+    private dataContainers: docker.Container[] = [];
+    private appContainers = new Map<string, docker.Container[]>();
+
+    constructor(
+        private readonly spec: EnvironmentSpec,
+        private readonly scope: Scope,
+    ) {
+        this.labels = labels(spec.tags);
+        this.dataNetwork = new docker.Network(`${scope.name}-net-data`, {
+            name: `${scope.name}-net-data`,
+            driver: "bridge",
+            internal: true,
+            labels: this.labels,
+        }, { parent: scope.parent });
+        this.appNetwork = new docker.Network(`${scope.name}-net-app`, {
+            name: `${scope.name}-net-app`,
+            driver: "bridge",
+            labels: this.labels,
+        }, { parent: scope.parent });
+    }
+
+    createDatabase(scope: Scope, spec: DatabaseSpec): DatabaseConnection {
+        const password = this.password(`${scope.name}-password`, scope.parent);
+        const volume = this.volume(`${scope.name}-data`, scope.parent);
+        const image = this.image(`postgres:${spec.engineVersion}-alpine`, scope.parent);
+        const host = "postgres";
+        const container = new docker.Container(`${scope.name}-postgres`, {
+            name: `${scope.name}-postgres`,
+            image: image.imageId,
+            restart: "unless-stopped",
+            envs: [
+                `POSTGRES_DB=${spec.name}`,
+                `POSTGRES_USER=${spec.user}`,
+                pulumi.interpolate`POSTGRES_PASSWORD=${password.result}`,
+            ],
+            mounts: [{ type: "volume", source: volume.name, target: "/var/lib/postgresql/data" }],
+            networksAdvanced: [{ name: this.dataNetwork.name, aliases: [host] }],
+            ports: this.spec.docker.exposeDataPorts ? [loopbackPort(this.spec.docker.hostAddress, postgresPort, this.spec.docker.postgresHostPort)] : [],
+            healthcheck: healthcheck(["CMD-SHELL", `pg_isready -U ${spec.user} -d ${spec.name}`], dataTierTiming),
+            wait: true,
+            waitTimeout: 120,
+            labels: this.labels,
+            ...logOptions,
+        }, { parent: scope.parent, deleteBeforeReplace: true });
+        this.dataContainers.push(container);
+        const url = pulumi.secret(pulumi.interpolate`postgresql://${spec.user}:${password.result}@${host}:${postgresPort}/${spec.name}?sslmode=disable`);
+        return {
+            host: pulumi.output(host),
+            port: pulumi.output(postgresPort),
+            database: pulumi.output(spec.name),
+            user: pulumi.output(spec.user),
+            password: pulumi.secret(password.result),
+            url,
+        };
+    }
+
+    createCache(scope: Scope, spec: CacheSpec): CacheConnection {
+        const password = this.password(`${scope.name}-password`, scope.parent);
+        const volume = this.volume(`${scope.name}-data`, scope.parent);
+        const image = this.image(`redis:${spec.engineVersion}-alpine`, scope.parent);
+        const host = "redis";
+        // The password reaches redis-server through the environment, not argv, so `ps` does not show it.
+        const server = [
+            "exec redis-server",
+            "--appendonly yes --appendfsync everysec",
+            "--save 900 1 --save 300 10 --save 60 10000",
+            `--maxmemory-policy ${spec.evictionPolicy}`,
+            '--requirepass "$REDIS_PASSWORD"',
+        ].join(" ");
+        const container = new docker.Container(`${scope.name}-redis`, {
+            name: `${scope.name}-redis`,
+            image: image.imageId,
+            restart: "unless-stopped",
+            entrypoints: ["sh", "-c"],
+            command: [server],
+            envs: [pulumi.interpolate`REDIS_PASSWORD=${password.result}`],
+            mounts: [{ type: "volume", source: volume.name, target: "/data" }],
+            networksAdvanced: [{ name: this.dataNetwork.name, aliases: [host] }],
+            ports: this.spec.docker.exposeDataPorts ? [loopbackPort(this.spec.docker.hostAddress, redisPort, this.spec.docker.redisHostPort)] : [],
+            healthcheck: healthcheck(["CMD-SHELL", 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'], dataTierTiming),
+            wait: true,
+            waitTimeout: 120,
+            labels: this.labels,
+            ...logOptions,
+        }, { parent: scope.parent, deleteBeforeReplace: true });
+        this.dataContainers.push(container);
+        return {
+            host: pulumi.output(host),
+            port: pulumi.output(redisPort),
+            url: pulumi.secret(pulumi.interpolate`redis://:${password.result}@${host}:${redisPort}/0`),
+        };
+    }
+
+    createAppService(scope: Scope, args: AppServiceArgs): AppEndpoints {
+        const { api, worker, ml } = args.services;
+        const mlHost = "ml";
+        const shared = [
+            pulumi.interpolate`DATABASE_URL=${args.database.url}`,
+            pulumi.interpolate`REDIS_URL=${args.cache.url}`,
+            `ML_SERVICE_URL=http://${mlHost}:${ml.port}`,
+            `ENVIRONMENT=${this.spec.environment}`,
+        ];
+        // ml first: the api and the worker call it.
+        const mlContainers = this.serviceContainers(scope, ml, shared, []);
+        this.serviceContainers(scope, api, shared, mlContainers);
+        this.serviceContainers(scope, worker, shared, mlContainers);
+        const url = `http://${hostForUrl(this.spec.docker.hostAddress)}:${this.spec.docker.apiHostPort}`;
+        return { url: pulumi.output(url), healthUrl: pulumi.output(`${url}${api.healthCheck.path}`) };
+    }
+
+    createMonitoring(scope: Scope, args: MonitoringArgs): MonitoringEndpoints {
+        const settings = this.spec.docker;
+        const services = Object.values(this.spec.services);
+        const appContainers = [...this.appContainers.values()].flat();
+        const targets = services.map((s) => ({ job: s.name, hosts: this.replicaAliases(s), port: s.port }));
+
+        const alertmanagerHost = "alertmanager";
+        const destinations = pulumi
+            .all([args.monitoring.slackWebhookUrl, args.monitoring.pagerDutyIntegrationKey])
+            .apply(([slackWebhookUrl, pagerDutyIntegrationKey]) => alertmanagerConfig({ slackWebhookUrl, pagerDutyIntegrationKey }));
+        const alertmanagerImage = this.image("prom/alertmanager:v0.27.0", scope.parent);
+        const alertmanager = new docker.Container(`${scope.name}-alertmanager`, {
+            name: `${scope.name}-alertmanager`,
+            image: alertmanagerImage.imageId,
+            restart: "unless-stopped",
+            command: ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
+            uploads: [{ file: "/etc/alertmanager/alertmanager.yml", content: pulumi.secret(destinations) }],
+            networksAdvanced: [{ name: this.appNetwork.name, aliases: [alertmanagerHost] }],
+            healthcheck: healthcheck(["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9093/-/healthy"], monitoringTiming),
+            labels: this.labels,
+            ...logOptions,
+        }, { parent: scope.parent });
+
+        const prometheusHost = "prometheus";
+        const prometheusData = this.volume(`${scope.name}-prometheus-data`, scope.parent);
+        const prometheusImage = this.image(settings.prometheusImage, scope.parent);
+        const prometheus = new docker.Container(`${scope.name}-prometheus`, {
+            name: `${scope.name}-prometheus`,
+            image: prometheusImage.imageId,
+            restart: "unless-stopped",
+            command: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=15d"],
+            uploads: [
+                { file: "/etc/prometheus/prometheus.yml", content: prometheusConfig(targets, alertmanagerHost) },
+                { file: "/etc/prometheus/rules/fraud-api.yml", content: alertRules(args.monitoring.thresholds, this.spec.services.api, services) },
+            ],
+            mounts: [{ type: "volume", source: prometheusData.name, target: "/prometheus" }],
+            networksAdvanced: [{ name: this.appNetwork.name, aliases: [prometheusHost] }],
+            ports: [loopbackPort(settings.hostAddress, 9090, settings.prometheusHostPort)],
+            healthcheck: healthcheck(["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9090/-/healthy"], monitoringTiming),
+            labels: this.labels,
+            ...logOptions,
+        }, { parent: scope.parent, dependsOn: [alertmanager, ...appContainers] });
+
+        const grafanaPassword = this.password(`${scope.name}-grafana-password`, scope.parent);
+        const grafanaData = this.volume(`${scope.name}-grafana-data`, scope.parent);
+        const grafanaImage = this.image(settings.grafanaImage, scope.parent);
+        new docker.Container(`${scope.name}-grafana`, {
+            name: `${scope.name}-grafana`,
+            image: grafanaImage.imageId,
+            restart: "unless-stopped",
+            envs: [
+                "GF_SECURITY_ADMIN_USER=admin",
+                pulumi.interpolate`GF_SECURITY_ADMIN_PASSWORD=${grafanaPassword.result}`,
+                "GF_USERS_ALLOW_SIGN_UP=false",
+            ],
+            uploads: [{ file: "/etc/grafana/provisioning/datasources/prometheus.yaml", content: grafanaDatasource(prometheusHost) }],
+            mounts: [{ type: "volume", source: grafanaData.name, target: "/var/lib/grafana" }],
+            networksAdvanced: [{ name: this.appNetwork.name, aliases: ["grafana"] }],
+            ports: [loopbackPort(settings.hostAddress, 3000, settings.grafanaHostPort)],
+            healthcheck: healthcheck(["CMD", "wget", "-q", "--spider", "http://127.0.0.1:3000/api/health"], monitoringTiming),
+            labels: this.labels,
+            ...logOptions,
+        }, { parent: scope.parent, dependsOn: [prometheus] });
+
+        const configured = [
+            args.monitoring.slackWebhookUrl ? "slack" : undefined,
+            args.monitoring.pagerDutyIntegrationKey ? "pagerduty" : undefined,
+        ].filter((d): d is string => d !== undefined);
+        return {
+            dashboardUrl: pulumi.output(`http://${hostForUrl(settings.hostAddress)}:${settings.grafanaHostPort}`),
+            alertTarget: pulumi.output(`alertmanager (${configured.length > 0 ? configured.join(", ") : "no receivers: alerts show in Alertmanager and Prometheus only"})`),
+        };
+    }
+
+    /** One container per replica; the api's replicas publish consecutive loopback ports from apiHostPort. */
+    private serviceContainers(scope: Scope, service: ServiceSpec, shared: pulumi.Input<string>[], dependsOn: docker.Container[]): docker.Container[] {
+        const image = this.image(service.image, scope.parent);
+        const aliases = this.replicaAliases(service);
+        const containers = aliases.map((alias, replica) => {
+            const name = service.count === 1 ? `${scope.name}-${service.name}` : `${scope.name}-${service.name}-${replica + 1}`;
+            const env = Object.entries(service.env).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${value}`);
+            return new docker.Container(name, {
+                name,
+                image: image.imageId,
+                restart: "unless-stopped",
+                command: service.command,
+                envs: [...shared, `PORT=${service.port}`, `SERVICE_NAME=${service.name}`, ...env],
+                memory: service.memory,
+                cpuShares: service.cpu,
+                networksAdvanced: [
+                    { name: this.appNetwork.name, aliases: [...new Set([alias, service.name])] },
+                    { name: this.dataNetwork.name },
+                ],
+                ports: service.public ? [loopbackPort(this.spec.docker.hostAddress, service.port, this.spec.docker.apiHostPort + replica)] : [],
+                healthcheck: healthcheck(httpProbe(service.port, service.healthCheck.livenessPath, service.healthCheck.timeoutSeconds), service.healthCheck),
+                // Wait for healthy: an `up` that starts a broken release fails instead of reporting success.
+                wait: true,
+                waitTimeout: service.healthCheck.startPeriodSeconds + service.healthCheck.intervalSeconds * (service.healthCheck.unhealthyThreshold + 2) + 60,
+                labels: [...this.labels, { label: "com.dygsom.service", value: service.name }],
+                ...logOptions,
+            }, { parent: scope.parent, dependsOn: [...this.dataContainers, ...dependsOn] });
+        });
+        this.appContainers.set(service.name, containers);
+        return containers;
+    }
+
+    private replicaAliases(service: ServiceSpec): string[] {
+        return Array.from({ length: service.count }, (_, i) => (service.count === 1 ? service.name : `${service.name}-${i + 1}`));
+    }
+
+    /** Images are pulled once per reference and kept on the host when the stack is destroyed. */
+    private image(reference: string, parent: pulumi.Resource): docker.RemoteImage {
+        const existing = this.images.get(reference);
+        if (existing) return existing;
+        const name = `${this.scope.name}-image-${reference.replace(/[^A-Za-z0-9]+/g, "-").replace(/-+$/, "")}`;
+        const image = new docker.RemoteImage(name, { name: reference, keepLocally: true }, { parent });
+        this.images.set(reference, image);
+        return image;
+    }
+
+    /**
+     * Named volumes hold the data. They outlive `pulumi destroy` (retainOnDelete), like
+     * `docker compose down` without `-v`, and carry `protect` when the stack protects stateful resources.
+     */
+    private volume(name: string, parent: pulumi.Resource): docker.Volume {
+        return new docker.Volume(name, { name, labels: this.labels }, { parent, protect: this.spec.protect, retainOnDelete: true });
+    }
+
+    private password(name: string, parent: pulumi.Resource): random.RandomPassword {
+        // Alphanumeric only: the password is embedded in connection URLs.
+        return new random.RandomPassword(name, { length: 32, special: false }, { parent });
+    }
+}
+
+const dataTierTiming = { intervalSeconds: 5, timeoutSeconds: 5, unhealthyThreshold: 10, startPeriodSeconds: 10 };
+const monitoringTiming = { intervalSeconds: 15, timeoutSeconds: 5, unhealthyThreshold: 3, startPeriodSeconds: 20 };
+
+function hostForUrl(address: string): string {
+    return address.includes(":") ? `[${address}]` : address;
+}

@@ -1,0 +1,38 @@
+import type * as docker from "@pulumi/docker";
+import type { HealthCheckSpec } from "../../config";
+
+type HealthcheckInput = docker.types.input.ContainerHealthcheck;
+
+/** A Docker health check from a command, with the service's timings. */
+export function healthcheck(test: string[], timing: Pick<HealthCheckSpec, "intervalSeconds" | "timeoutSeconds" | "unhealthyThreshold" | "startPeriodSeconds">): HealthcheckInput {
+    return {
+        tests: test,
+        interval: `${timing.intervalSeconds}s`,
+        timeout: `${timing.timeoutSeconds}s`,
+        retries: timing.unhealthyThreshold,
+        startPeriod: `${timing.startPeriodSeconds}s`,
+        startInterval: "2s",
+    };
+}
+
+/**
+ * Probes an HTTP path from inside the container. The app images are Python and ship no curl,
+ * so the probe uses the interpreter the image already has.
+ */
+export function httpProbe(port: number, path: string, timeoutSeconds: number): string[] {
+    const url = `http://127.0.0.1:${port}${path}`;
+    return ["CMD", "python", "-c", `import urllib.request; urllib.request.urlopen('${url}', timeout=${timeoutSeconds})`];
+}
+
+/** Publishes a container port on a loopback address only: nothing else on the network reaches the dev stack. */
+export function loopbackPort(hostAddress: string, containerPort: number, hostPort: number): docker.types.input.ContainerPort {
+    return { internal: containerPort, external: hostPort, ip: hostAddress, protocol: "tcp" };
+}
+
+/** Docker labels from the stack's tags, so `docker ps --filter label=…` finds an environment's containers. */
+export function labels(tags: Record<string, string>): docker.types.input.ContainerLabel[] {
+    return Object.entries(tags).map(([key, value]) => ({ label: `com.dygsom.${key}`, value }));
+}
+
+/** Rotated json-file logs: an unbounded log fills a laptop's disk in days. */
+export const logOptions = { logDriver: "json-file", logOpts: { "max-size": "10m", "max-file": "3" } };

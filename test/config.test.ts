@@ -1,0 +1,148 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { ConfigValidationError, loadEnvironmentSpec, type RawStackConfig } from "../config";
+import { resourcesRegisteredBefore } from "../tools/engine/emulator";
+import { readStackConfig } from "../tools/engine/stackFiles";
+import { previewStack } from "./helpers";
+
+const ns = "fraud-platform";
+
+function raw(values: Record<string, unknown>, secretKeys: string[] = []): RawStackConfig {
+    const base: Record<string, unknown> = {
+        environment: "dev",
+        backend: "docker",
+        services: {
+            api: { image: "ghcr.io/dygsom/fraud-api:1.4.2" },
+            worker: { image: "ghcr.io/dygsom/fraud-api:1.4.2" },
+            ml: { image: "ghcr.io/dygsom/fraud-ml:1.4.2" },
+        },
+    };
+    const merged = { ...base, ...values };
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(merged)) {
+        if (value !== undefined) config[`${ns}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return { project: ns, stack: "test", values: config, secretKeys: new Set(secretKeys.map((k) => `${ns}:${k}`)) };
+}
+
+function problemsOf(config: RawStackConfig): { key: string; given: string | undefined; allowed: string }[] {
+    try {
+        loadEnvironmentSpec(config);
+    } catch (error) {
+        expect(error).to.be.instanceOf(ConfigValidationError);
+        return (error as ConfigValidationError).problems;
+    }
+    throw new Error("expected the config to be rejected");
+}
+
+describe("stack config validation", () => {
+    it("accepts every committed stack file", () => {
+        for (const stack of ["dev", "staging", "production"]) {
+            const file = readStackConfig(stack);
+            const spec = loadEnvironmentSpec({ project: file.project, stack, values: file.config, secretKeys: new Set(file.secretKeys) });
+            expect(spec.stack).to.equal(stack);
+        }
+    });
+
+    it("applies seed 000/001 defaults: 7-day backups in 03:00-04:00, alert thresholds, service sizes", () => {
+        const spec = loadEnvironmentSpec(raw({}));
+        expect(spec.database.backupRetentionDays).to.equal(7);
+        expect(spec.database.backupWindow).to.equal("03:00-04:00");
+        expect(spec.monitoring.thresholds).to.deep.equal({
+            errorRatePercent: 5, errorRateMinutes: 5, p95LatencyMs: 1000, latencyMinutes: 5,
+            memoryPercent: 85, cpuPercent: 85, diskPercent: 80, cacheHitRatePercent: 50,
+        });
+        expect([spec.services.api.cpu, spec.services.api.memory, spec.services.api.count]).to.deep.equal([512, 1024, 3]);
+        expect([spec.services.worker.cpu, spec.services.worker.memory, spec.services.worker.count]).to.deep.equal([256, 512, 2]);
+        expect([spec.services.ml.cpu, spec.services.ml.memory, spec.services.ml.count]).to.deep.equal([1024, 2048, 2]);
+        expect(spec.services.api.healthCheck.path).to.equal("/health/ready");
+    });
+
+    it("turns on protection and high availability in production only", () => {
+        const secretKey = { pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" };
+        const prod = loadEnvironmentSpec(raw({ environment: "production", backend: "aws", monitoring: secretKey }, ["monitoring"]));
+        const dev = loadEnvironmentSpec(raw({}));
+        expect([prod.protect, prod.database.highAvailability, prod.cache.snapshotRetentionDays]).to.deep.equal([true, true, 7]);
+        expect([dev.protect, dev.database.highAvailability, dev.cache.snapshotRetentionDays]).to.deep.equal([false, false, 1]);
+    });
+
+    it("keeps alert secrets as secret outputs", async () => {
+        const spec = loadEnvironmentSpec(raw({ monitoring: { slackWebhookUrl: "https://hooks.slack.com/services/T/B/x" } }, ["monitoring"]));
+        expect(spec.monitoring.slackWebhookUrl).to.not.equal(undefined);
+        expect(await pulumi.isSecret(spec.monitoring.slackWebhookUrl!)).to.equal(true);
+    });
+
+    it("reports a wrong type, an unknown backend and a negative count at once, each naming its key and value", () => {
+        const problems = problemsOf(raw({
+            backend: "gcp",
+            services: {
+                api: { image: "ghcr.io/dygsom/fraud-api:1.4.2", count: -2 },
+                worker: { image: "ghcr.io/dygsom/fraud-api:1.4.2", memory: "512" },
+                ml: { image: "ghcr.io/dygsom/fraud-ml:1.4.2" },
+            },
+        }));
+        expect(problems.map((p) => p.key)).to.have.members([
+            `${ns}:backend`,
+            `${ns}:services.api.count`,
+            `${ns}:services.worker.memory`,
+        ]);
+        const backend = problems.find((p) => p.key === `${ns}:backend`)!;
+        expect(backend.given).to.equal('"gcp"');
+        expect(backend.allowed).to.include('"aws"').and.include('"digitalocean"').and.include('"docker"');
+        expect(problems.find((p) => p.key === `${ns}:services.api.count`)!.allowed).to.include("≥ 1");
+        expect(problems.find((p) => p.key === `${ns}:services.worker.memory`)!.allowed).to.include("number");
+    });
+
+    it("names a misspelt key and lists the allowed ones", () => {
+        const [problem] = problemsOf(raw({ database: { backupRetentionDay: 14 } }));
+        expect(problem.key).to.equal(`${ns}:database.backupRetentionDay`);
+        expect(problem.allowed).to.include("backupRetentionDays");
+    });
+
+    it("refuses a missing required secret in production, and a secret given in plain text", () => {
+        const missing = problemsOf(raw({ environment: "production", backend: "aws" }));
+        expect(missing.map((p) => p.key)).to.deep.equal([`${ns}:monitoring.pagerDutyIntegrationKey`]);
+        expect(missing[0].given).to.equal(undefined);
+        expect(missing[0].allowed).to.include("pulumi config set --secret");
+
+        const plain = problemsOf(raw({ monitoring: { pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" } }));
+        expect(plain.map((p) => p.key)).to.deep.equal([`${ns}:monitoring.pagerDutyIntegrationKey`]);
+        expect(plain[0].allowed).to.include("must be a secret");
+    });
+
+    it("refuses unpinned images in production and malformed windows, versions and images", () => {
+        const problems = problemsOf(raw({
+            environment: "production",
+            backend: "aws",
+            monitoring: { pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" },
+            services: {
+                api: { image: "ghcr.io/dygsom/fraud-api:latest" },
+                worker: { image: "ghcr.io/dygsom/fraud-api" },
+                ml: { image: "ghcr.io/dygsom/fraud-ml:1.4.2" },
+            },
+            database: { backupWindow: "3am", engineVersion: "14" },
+            releaseVersion: "one-point-two",
+        }, ["monitoring"]));
+        expect(problems.map((p) => p.key)).to.have.members([
+            `${ns}:services.api.image`,
+            `${ns}:services.worker.image`,
+            `${ns}:database.backupWindow`,
+            `${ns}:database.engineVersion`,
+            `${ns}:releaseVersion`,
+        ]);
+    });
+
+    it("registers no resource when the config is invalid", async () => {
+        let error: unknown;
+        try {
+            await previewStack("dev", { backend: "gcp", database: { storageGb: -5 } });
+        } catch (e) {
+            error = e;
+        }
+        expect(error).to.be.instanceOf(ConfigValidationError);
+        expect((error as ConfigValidationError).problems).to.have.length(2);
+        // Nothing but (at most) the stack itself, which the engine registers before the program runs.
+        const ours = resourcesRegisteredBefore(error).filter((r) => r.type !== "pulumi:pulumi:Stack");
+        expect(ours.map((r) => r.type)).to.deep.equal([]);
+    });
+});

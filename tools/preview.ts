@@ -1,0 +1,141 @@
+/**
+ * Offline preview: runs index.ts against the emulated engine with a stack's config file and shows
+ * what `pulumi preview` would register, with no cloud account and no Pulumi CLI.
+ *
+ *   npm run preview -- [--stack <name>]... [--json]
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigValidationError } from "../config";
+import { runProgram, type RecordedResource } from "./engine/emulator";
+import { countByType, displayValue, renderTree } from "./engine/display";
+import { listStacks, readStackConfig, repoRoot } from "./engine/stackFiles";
+
+export interface PolicyViolationRecord {
+    policy: string;
+    pack: string;
+    enforcementLevel: string;
+    urn: string;
+    message: string;
+}
+
+export interface StackPreview {
+    stack: string;
+    resources: {
+        urn: string;
+        type: string;
+        name: string;
+        parent: string;
+        inputs: unknown;
+        protect: boolean;
+        dependencies: string[];
+    }[];
+    policyViolations: PolicyViolationRecord[];
+}
+
+export interface PreviewOutcome {
+    stack: string;
+    /** Set when the stack's config is invalid: no resource was registered. */
+    configError?: string;
+    recorded: RecordedResource[];
+    placeholders: string[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadProgram = () => require(path.join(repoRoot, "index.ts")) as () => Promise<Record<string, unknown>>;
+
+/** Previews one stack from its `Pulumi.<stack>.yaml` (or another file with the same layout). */
+export async function previewStackFile(stack: string, stackFile?: string): Promise<PreviewOutcome> {
+    const file = readStackConfig(stack, repoRoot, stackFile);
+    try {
+        const { resources } = await runProgram({
+            project: file.project,
+            stack,
+            config: file.config,
+            secretKeys: file.secretKeys,
+            preview: true,
+            program: loadProgram(),
+        });
+        return { stack, recorded: resources, placeholders: file.placeholders };
+    } catch (error) {
+        if (error instanceof ConfigValidationError) {
+            return { stack, configError: error.message, recorded: [], placeholders: file.placeholders };
+        }
+        throw error;
+    }
+}
+
+export function toJsonDocument(outcome: PreviewOutcome, policyViolations: PolicyViolationRecord[]): StackPreview {
+    return {
+        stack: outcome.stack,
+        resources: outcome.recorded.map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            inputs: displayValue(r.inputs),
+            protect: r.protect,
+            dependencies: r.dependencies,
+        })),
+        policyViolations,
+    };
+}
+
+async function main(argv: string[]): Promise<number> {
+    const { values } = parseArgs({
+        args: argv,
+        options: {
+            stack: { type: "string", short: "s", multiple: true },
+            json: { type: "boolean", default: false },
+            help: { type: "boolean", short: "h", default: false },
+        },
+        allowPositionals: false,
+    });
+    if (values.help) {
+        process.stdout.write("usage: npm run preview -- [--stack <name>]... [--json]\n");
+        return 0;
+    }
+    const available = listStacks();
+    const stacks = values.stack ?? available;
+    const missing = stacks.filter((s) => !available.includes(s));
+    if (missing.length > 0) {
+        process.stderr.write(`No Pulumi.<stack>.yaml for: ${missing.join(", ")}. Stacks here: ${available.join(", ")}\n`);
+        return 1;
+    }
+
+    let exitCode = 0;
+    const documents: StackPreview[] = [];
+    for (const stack of stacks) {
+        const outcome = await previewStackFile(stack);
+        for (const key of outcome.placeholders) {
+            process.stderr.write(`[${stack}] ${key} is encrypted (secure:) and cannot be decrypted offline; a placeholder secret stands in for it.\n`);
+        }
+        if (outcome.configError) {
+            process.stderr.write(`[${stack}] ${outcome.configError}\n`);
+            exitCode = 1;
+            continue;
+        }
+        const violations: PolicyViolationRecord[] = [];
+        if (values.json) {
+            documents.push(toJsonDocument(outcome, violations));
+        } else {
+            process.stdout.write(`\nStack ${stack}: ${outcome.recorded.length} resources\n\n${renderTree(outcome.recorded)}\n\n`);
+            for (const [type, count] of countByType(outcome.recorded)) process.stdout.write(`  ${String(count).padStart(4)}  ${type}\n`);
+        }
+    }
+    if (values.json && documents.length > 0) {
+        const single = values.stack?.length === 1;
+        process.stdout.write(`${JSON.stringify(single ? documents[0] ?? null : documents, null, 2)}\n`);
+    }
+    return exitCode;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error: unknown) => {
+            process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+            process.exit(2);
+        },
+    );
+}
