@@ -6,7 +6,7 @@ import { Environment } from "./components/environment";
 /** Validates the stack config, loads the selected backend and builds the environment. */
 export = async () => {
     const spec = loadEnvironmentSpec(readRuntimeConfig());
-    const backend = await loadBackend(spec.backend);
+    const backend = loadBackend(spec.backend);
     const environment = new Environment(`fraud-${spec.environment}`, { spec, backend });
     return {
         environment: spec.environment,

@@ -83,15 +83,19 @@ export type BackendFactory = (spec: EnvironmentSpec, scope: Scope) => Environmen
 
 /**
  * Loads the selected backend's module, and with it its provider SDK. Stacks that do
- * not select a backend never load its SDK.
+ * not select a backend never load its SDK. `require` rather than `import()`: the program
+ * is CommonJS, and a native dynamic import would bypass the TypeScript loader the CLI and
+ * the tests register.
  */
-export async function loadBackend(kind: BackendKind): Promise<BackendFactory> {
+export function loadBackend(kind: BackendKind): BackendFactory {
+    /* eslint-disable @typescript-eslint/no-require-imports */
     switch (kind) {
         case "aws":
-            return (await import("./aws")).createAwsBackend;
+            return (require("./aws") as typeof import("./aws")).createAwsBackend;
         case "digitalocean":
-            return (await import("./digitalocean")).createDigitalOceanBackend;
+            return (require("./digitalocean") as typeof import("./digitalocean")).createDigitalOceanBackend;
         case "docker":
-            return (await import("./docker")).createDockerBackend;
+            return (require("./docker") as typeof import("./docker")).createDockerBackend;
     }
+    /* eslint-enable @typescript-eslint/no-require-imports */
 }

@@ -19,6 +19,19 @@ export interface Preview extends ProgramResult {
 
 /** Runs index.ts against the emulated engine with a committed stack file, optionally overriding keys (without namespace). */
 export async function previewStack(stack: string, overrides: Record<string, unknown> = {}, secretOverrides: string[] = []): Promise<Preview> {
+    return runStack(stack, overrides, secretOverrides, true);
+}
+
+/**
+ * Like {@link previewStack}, but as an update: provider-computed outputs (generated passwords,
+ * endpoints, ARNs) are known, faked by tools/engine/fakes, so what flows from them can be inspected.
+ * In a preview they are unknown, and unknown values carry no secret marker on the wire.
+ */
+export async function updateStack(stack: string, overrides: Record<string, unknown> = {}, secretOverrides: string[] = []): Promise<Preview> {
+    return runStack(stack, overrides, secretOverrides, false);
+}
+
+async function runStack(stack: string, overrides: Record<string, unknown>, secretOverrides: string[], preview: boolean): Promise<Preview> {
     const file = readStackConfig(stack);
     const config = { ...file.config };
     const secretKeys = new Set(file.secretKeys);
@@ -28,7 +41,8 @@ export async function previewStack(stack: string, overrides: Record<string, unkn
         else config[full] = typeof value === "string" ? value : JSON.stringify(value);
     }
     for (const key of secretOverrides) secretKeys.add(`${project}:${key}`);
-    return previewConfig(stack, config, [...secretKeys]);
+    const result = await runProgram({ project, stack, config, secretKeys: [...secretKeys], program, preview });
+    return withLookups(result);
 }
 
 /** Runs index.ts against the emulated engine with exactly this config (`namespace:key` to string). */

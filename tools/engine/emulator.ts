@@ -62,6 +62,11 @@ export interface ProgramResult {
 /** MockMonitor that records every RegisterResourceRequest before the SDK's mock handles it. */
 class RecordingMonitor extends MockMonitor {
     readonly recorded = new Map<string, RecordedResource>();
+    /**
+     * The engine marks a registration's `additionalSecretOutputs` secret in the state it returns;
+     * MockMonitor does not. Set just before MockMonitor calls the mocks' newResource (synchronously).
+     */
+    secretOutputsOfCurrentRegistration: string[] = [];
 
     override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void) {
         const urn = urnOf(req.getParent(), req.getType(), req.getName());
@@ -89,7 +94,10 @@ class RecordingMonitor extends MockMonitor {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             customTimeouts: timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete()) ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() } : undefined,
         });
-        return super.registerResource(req, callback);
+        this.secretOutputsOfCurrentRegistration = req.getAdditionalsecretoutputsList();
+        const registration = super.registerResource(req, callback);
+        this.secretOutputsOfCurrentRegistration = [];
+        return registration;
     }
 
     override registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined }, callback: (err: unknown, response: unknown) => void) {
@@ -124,8 +132,11 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
     const monitor = new RecordingMonitor({
         newResource(args: MockResourceArgs): MockResourceResult {
             // A preview knows only the inputs; an update also has what the provider computed.
-            if (preview) return { id: undefined, state: { ...args.inputs } };
-            return { id: `${args.name}-id`, state: { ...args.inputs, ...fake(args) } };
+            const state: Record<string, unknown> = preview ? { ...args.inputs } : { ...args.inputs, ...fake(args) };
+            for (const key of monitor.secretOutputsOfCurrentRegistration) {
+                if (key in state && state[key] !== undefined) state[key] = { [wire.sigKey]: wire.secretSig, value: state[key] };
+            }
+            return { id: preview ? undefined : `${args.name}-id`, state };
         },
         call(args: MockCallArgs) {
             return fakeInvoke(args);
