@@ -3,6 +3,7 @@
  * what `pulumi preview` would register, with no cloud account and no Pulumi CLI.
  *
  *   npm run preview -- [--stack <name>]... [--json]
+ *   npm run preview -- --stack <name> --file <path/to/Pulumi.<name>.yaml> [--json]
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -45,8 +46,9 @@ export interface PreviewOutcome {
 const loadProgram = () => require(path.join(repoRoot, "index.ts")) as () => Promise<Record<string, unknown>>;
 
 /** Previews one stack from its `Pulumi.<stack>.yaml` (or another file with the same layout). */
-export async function previewStackFile(stack: string, stackFile?: string): Promise<PreviewOutcome> {
+export async function previewStackFile(stack: string, stackFile?: string, onPlaceholder?: (key: string) => void): Promise<PreviewOutcome> {
     const file = readStackConfig(stack, repoRoot, stackFile);
+    for (const key of file.placeholders) onPlaceholder?.(key);
     try {
         const { resources } = await runProgram({
             project: file.project,
@@ -87,17 +89,22 @@ async function main(argv: string[]): Promise<number> {
         options: {
             stack: { type: "string", short: "s", multiple: true },
             json: { type: "boolean", default: false },
+            file: { type: "string", short: "f" },
             help: { type: "boolean", short: "h", default: false },
         },
         allowPositionals: false,
     });
     if (values.help) {
-        process.stdout.write("usage: npm run preview -- [--stack <name>]... [--json]\n");
+        process.stdout.write("usage: npm run preview -- [--stack <name>]... [--file <stack config file>] [--json]\n");
         return 0;
+    }
+    if (values.file && values.stack?.length !== 1) {
+        process.stderr.write("--file previews one stack: name it with --stack <name>\n");
+        return 1;
     }
     const available = listStacks();
     const stacks = values.stack ?? available;
-    const missing = stacks.filter((s) => !available.includes(s));
+    const missing = values.file ? [] : stacks.filter((s) => !available.includes(s));
     if (missing.length > 0) {
         process.stderr.write(`No Pulumi.<stack>.yaml for: ${missing.join(", ")}. Stacks here: ${available.join(", ")}\n`);
         return 1;
@@ -106,10 +113,9 @@ async function main(argv: string[]): Promise<number> {
     let exitCode = 0;
     const documents: StackPreview[] = [];
     for (const stack of stacks) {
-        const outcome = await previewStackFile(stack);
-        for (const key of outcome.placeholders) {
-            process.stderr.write(`[${stack}] ${key} is encrypted (secure:) and cannot be decrypted offline; a placeholder secret stands in for it.\n`);
-        }
+        const outcome = await previewStackFile(stack, values.file ? path.resolve(values.file) : undefined, (key) =>
+            process.stderr.write(`[${stack}] ${key} is encrypted (secure:) and cannot be decrypted offline; a placeholder secret stands in for it.\n`),
+        );
         if (outcome.configError) {
             process.stderr.write(`[${stack}] ${outcome.configError}\n`);
             exitCode = 1;

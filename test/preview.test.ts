@@ -1,0 +1,81 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import YAML from "yaml";
+import { repoRoot } from "../tools/engine/stackFiles";
+
+interface PreviewDocument {
+    stack: string;
+    resources: { urn: string; type: string; name: string; parent: string; inputs: Record<string, unknown>; protect: boolean; dependencies: string[] }[];
+    policyViolations: unknown[];
+}
+
+function preview(...args: string[]) {
+    const run = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(repoRoot, "tools", "preview.ts"), ...args], {
+        cwd: repoRoot,
+        encoding: "utf8",
+        timeout: 60_000,
+    });
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe("offline preview CLI", () => {
+    it("prints the dev stack as one JSON document: network, both data volumes, six or more containers with health checks", () => {
+        const run = preview("--stack", "dev", "--json");
+        expect(run.status, run.stderr).to.equal(0);
+        const document = JSON.parse(run.stdout) as PreviewDocument;
+        expect(document.stack).to.equal("dev");
+        expect(document.policyViolations).to.be.an("array");
+        const ofType = (type: string) => document.resources.filter((r) => r.type === type);
+        expect(ofType("docker:index/network:Network")).to.have.length.at.least(1);
+        const volumes = ofType("docker:index/volume:Volume").map((v) => v.name);
+        expect(volumes).to.include.members(["fraud-dev-db-data", "fraud-dev-cache-data"]);
+        const containers = ofType("docker:index/container:Container");
+        expect(containers).to.have.length.at.least(6);
+        for (const c of containers) expect((c.inputs.healthcheck as { tests?: string[] } | undefined)?.tests, c.name).to.be.an("array").that.is.not.empty;
+        for (const r of document.resources) {
+            expect(Object.keys(r)).to.have.members(["urn", "type", "name", "parent", "inputs", "protect", "dependencies"]);
+        }
+        // Secrets never print: the database password env shows as [secret] or [unknown], not a value.
+        const postgres = containers.find((c) => c.name.endsWith("-postgres"))!;
+        expect(JSON.stringify(postgres.inputs.envs)).to.not.match(/POSTGRES_PASSWORD=\w/);
+    });
+
+    it("prints the resource tree and a count per type", () => {
+        const run = preview("--stack", "dev");
+        expect(run.status, run.stderr).to.equal(0);
+        expect(run.stdout).to.match(/^pulumi:pulumi:Stack {2}fraud-platform-dev$/m);
+        expect(run.stdout).to.match(/^ {4}fraud-platform:index:Environment {2}fraud-dev$/m);
+        expect(run.stdout).to.match(/^\s+8 {2}docker:index\/container:Container$/m);
+    });
+
+    it("exits 1 with every config problem on stderr and nothing on stdout", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-preview-"));
+        const file = path.join(dir, "Pulumi.broken.yaml");
+        const stack = YAML.parse(fs.readFileSync(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8"));
+        stack.config["fraud-platform:backend"] = "azure";
+        stack.config["fraud-platform:database"] = { backupRetentionDays: -1 };
+        fs.writeFileSync(file, YAML.stringify(stack));
+        const run = preview("--stack", "broken", "--file", file, "--json");
+        expect(run.status).to.equal(1);
+        expect(run.stdout.trim()).to.equal("");
+        expect(run.stderr).to.include("fraud-platform:backend").and.include('"azure"');
+        expect(run.stderr).to.include("fraud-platform:database.backupRetentionDays").and.include("got -1");
+    });
+
+    it("stands a placeholder secret in for each secure value, says so, and prints secrets as [secret]", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-preview-"));
+        const file = path.join(dir, "Pulumi.devsecure.yaml");
+        const stack = YAML.parse(fs.readFileSync(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8"));
+        stack.config["fraud-platform:monitoring"] = { slackWebhookUrl: { secure: "v1:c2VjcmV0:bm90LXJlYWxseQ==" } };
+        fs.writeFileSync(file, YAML.stringify(stack));
+        const run = preview("--stack", "devsecure", "--file", file, "--json");
+        expect(run.status, run.stderr).to.equal(0);
+        expect(run.stderr).to.include("fraud-platform:monitoring.slackWebhookUrl").and.include("placeholder");
+        const document = JSON.parse(run.stdout) as PreviewDocument;
+        const alertmanager = document.resources.find((r) => r.name.endsWith("-alertmanager"))!;
+        expect(JSON.stringify(alertmanager.inputs.uploads)).to.include("[secret]").and.not.include("hooks.slack.com");
+    });
+});
