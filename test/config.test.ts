@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { ConfigValidationError, loadEnvironmentSpec, type RawStackConfig } from "../config";
+import { ConfigValidationError, loadEnvironmentSpec, stackConfigSchema, type RawStackConfig } from "../config";
 import { resourcesRegisteredBefore } from "../tools/engine/emulator";
-import { readStackConfig } from "../tools/engine/stackFiles";
+import { readProjectFile, readStackConfig } from "../tools/engine/stackFiles";
 import { previewStack } from "./helpers";
 
 const ns = "fraud-platform";
@@ -36,6 +36,20 @@ function problemsOf(config: RawStackConfig): { key: string; given: string | unde
 }
 
 describe("stack config validation", () => {
+    it("declares every config key in Pulumi.yaml with a default and a description", () => {
+        const declared = readProjectFile().config as Record<string, { type?: string; default?: unknown; description?: string }>;
+        const optionalWithoutDefault = ["protectStatefulResources", "releaseVersion"];
+        for (const key of Object.keys(stackConfigSchema.shape)) {
+            if (optionalWithoutDefault.includes(key)) continue;
+            expect(declared[key], key).to.be.an("object");
+            expect(declared[key].description, key).to.be.a("string").with.length.greaterThan(10);
+            expect(declared[key], key).to.have.property("default");
+        }
+        for (const key of Object.keys(declared)) expect(Object.keys(stackConfigSchema.shape), `${key} is a schema key`).to.include(key);
+        expect(declared.backend.type).to.equal("string");
+        expect(declared.backend.default).to.equal("docker");
+    });
+
     it("accepts every committed stack file", () => {
         for (const stack of ["dev", "staging", "production"]) {
             const file = readStackConfig(stack);
