@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import semver from "semver";
 import { z } from "zod";
+import { digitalOceanProblems } from "./digitalocean";
 import { secretConfigPaths, serviceNames, stackConfigSchema, type ServiceName, type StackConfig } from "./schema";
 import type { EnvironmentSpec, ServiceSpec } from "./spec";
 
@@ -189,6 +190,7 @@ function crossFieldProblems(namespace: string, input: Record<string, unknown>, s
     if (input.backend !== "docker" && (num(["cache", "nodeCount"]) ?? 3) > 1 && num(["cache", "snapshotRetentionDays"]) === 0) {
         add(["cache", "snapshotRetentionDays"], "must be ≥ 1: a replicated cache without snapshots loses its data with its nodes");
     }
+    for (const problem of digitalOceanProblems(input)) add(problem.path, problem.allowed);
     const paged = valueAt(input, ["monitoring", "pagerDutyIntegrationKey"]) !== undefined || valueAt(input, ["monitoring", "slackWebhookUrl"]) !== undefined;
     if (production && !paged) {
         problems.push({

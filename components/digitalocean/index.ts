@@ -1,6 +1,5 @@
 import type { BackendFactory } from "../backend";
+import { DigitalOceanBackend } from "./backend";
 
-// Placeholder until the digitalocean backend lands: selecting it fails clearly instead of deploying nothing.
-export const createDigitalOceanBackend: BackendFactory = () => {
-    throw new Error("the digitalocean backend is not implemented yet");
-};
+/** The DigitalOcean backend: App Platform, managed PostgreSQL and Valkey, uptime checks and alerts. */
+export const createDigitalOceanBackend: BackendFactory = (spec, scope) => new DigitalOceanBackend(spec, scope);
