@@ -1,8 +1,165 @@
 import { z } from "zod";
+import { weeklyWindow } from "./common";
 
-/** Settings of the AWS backend (the `production` stack). */
-export const awsSettings = z.strictObject({
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region, e.g. us-east-1").default("us-east-1"),
+/** An IPv4 CIDR block split into its network address (as a 32-bit number) and prefix length. */
+export interface Ipv4Cidr {
+    network: number;
+    prefix: number;
+}
+
+/** Parses `a.b.c.d/n`; returns why it is not a usable CIDR block otherwise. */
+export function parseIpv4Cidr(text: string): Ipv4Cidr | { problem: string } {
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+    if (!match) return { problem: "an IPv4 CIDR block a.b.c.d/n" };
+    const octets = match.slice(1, 5).map(Number);
+    if (octets.some((octet) => octet > 255)) return { problem: "an IPv4 CIDR block whose octets are 0-255" };
+    const prefix = Number(match[5]);
+    if (prefix > 32) return { problem: "an IPv4 CIDR block with a prefix of at most /32" };
+    const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
+    const hostBits = 32 - prefix;
+    const network = Math.floor(address / 2 ** hostBits) * 2 ** hostBits;
+    if (network !== address) {
+        return { problem: `a CIDR block without host bits set (did you mean ${formatIpv4(network)}/${prefix}?)` };
+    }
+    return { network, prefix };
+}
+
+export function formatIpv4(address: number): string {
+    return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+}
+
+// The network carves eight equal subnets out of the VPC (see components/aws/network.ts), so the block must
+// leave room for them; /16 to /22 gives subnets of /19 (8,187 usable addresses) down to /25 (123).
+const vpcPrefixRange = { min: 16, max: 22 } as const;
+
+const vpcCidr = z.string().superRefine((text, ctx) => {
+    const parsed = parseIpv4Cidr(text);
+    if ("problem" in parsed) {
+        ctx.addIssue({ code: "custom", message: `${parsed.problem}, e.g. 10.0.0.0/16` });
+    } else if (parsed.prefix < vpcPrefixRange.min || parsed.prefix > vpcPrefixRange.max) {
+        ctx.addIssue({
+            code: "custom",
+            message: `an IPv4 CIDR block from /${vpcPrefixRange.min} to /${vpcPrefixRange.max} (AWS allows /16 at most; smaller than /${vpcPrefixRange.max} leaves too few task addresses per subnet), e.g. 10.0.0.0/16`,
+        });
+    } else if (!isPrivateRange(parsed)) {
+        ctx.addIssue({ code: "custom", message: "a private (RFC 1918) range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16" });
+    }
 });
+
+function isPrivateRange({ network, prefix }: Ipv4Cidr): boolean {
+    const ranges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((r) => parseIpv4Cidr(r) as Ipv4Cidr);
+    return ranges.some((range) => prefix >= range.prefix && Math.floor(network / 2 ** (32 - range.prefix)) === range.network / 2 ** (32 - range.prefix));
+}
+
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "an AWS region, e.g. us-east-1");
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const logRetentionPeriods = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const acmCertificateArn = z
+    .string()
+    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN, e.g. arn:aws:acm:us-east-1:123456789012:certificate/<uuid>");
+
+const bedrockModelArn = z
+    .string()
+    .regex(
+        /^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:(\d{12})?:(foundation-model|inference-profile|application-inference-profile|provisioned-model)\/[\w.:-]+$/,
+        "a Bedrock model ARN without wildcards, e.g. arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+    );
+
+const rdsInstanceClass = z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, "an RDS instance class, e.g. db.r6g.large");
+const cacheNodeType = z.string().regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, "an ElastiCache node type, e.g. cache.r6g.large");
+const s3BucketName = z.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)");
+const minutes = z.number().int().min(0).max(1440);
+
+/** Settings of the AWS backend (the `production` stack). Every key has a default; none is required. */
+export const awsSettings = z
+    .strictObject({
+        /** Region every resource is created in. Governs the program's explicit AWS provider (not `aws:region`). */
+        region: awsRegion.default("us-east-1"),
+        /** Availability zones the VPC spans: 2 or 3. Tasks, the database standby and cache replicas spread across them. */
+        availabilityZoneCount: z.literal([2, 3]).default(2),
+        /**
+         * NAT gateways: `perAz` (one per zone, so losing a zone does not cut the others' egress) or `single`
+         * (cheaper, one zone's outage cuts all egress). Production must use `perAz`.
+         */
+        natGateways: z.enum(["perAz", "single"]).default("perAz"),
+        /** The VPC's IPv4 block, /16 to /22, private range. Eight equal subnets are carved from it. */
+        vpcCidr: vpcCidr.default("10.0.0.0/16"),
+        /**
+         * ACM certificate for the load balancer's HTTPS listener, in the same region. Without one the api is
+         * served over plain HTTP on port 80 and the program warns.
+         */
+        certificateArn: acmCertificateArn.optional(),
+        /**
+         * The name the certificate covers (e.g. api.example.com), which you point at the load balancer with a
+         * DNS alias or CNAME. The stack's `url` uses it; without it the URL is the load balancer's own DNS name.
+         */
+        domainName: z
+            .string()
+            .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case DNS name, e.g. api.example.com")
+            .optional(),
+        /** How long container, Service Connect and alert-forwarder logs are kept, days (a CloudWatch Logs period). */
+        logRetentionDays: z.literal(logRetentionPeriods).default(30),
+        /** CPU architecture of every task: ARM64 (Graviton, ~20 % cheaper) or X86_64. Images must be built for it. */
+        cpuArchitecture: z.enum(["ARM64", "X86_64"]).default("ARM64"),
+        /**
+         * The one Bedrock model the task role may invoke.
+         * Default: Claude 3 Haiku in `region` (`arn:aws:bedrock:<region>::foundation-model/anthropic.claude-3-haiku-20240307-v1:0`).
+         */
+        bedrockModelArn: bedrockModelArn.optional(),
+        /** Share of api traffic the new revision gets during a canary release, percent (0.1-100). */
+        canaryPercent: z.number().min(0.1).max(100).default(5),
+        /** How long the canary takes its share before all traffic shifts, minutes. */
+        canaryBakeMinutes: minutes.default(5),
+        /** How long the old revision keeps running after all traffic shifted (instant rollback window), minutes. */
+        deploymentBakeMinutes: minutes.default(10),
+        /** Seconds new api tasks may fail load-balancer health checks before ECS replaces them. */
+        healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200).default(60),
+        /** Seconds the load balancer keeps draining a deregistered task's in-flight requests. */
+        deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
+        /** Load balancer access logs. Default: on in production, off elsewhere. */
+        accessLogs: z.boolean().optional(),
+        /** An existing bucket for the access logs (it must allow ELB log delivery). Default: the program creates one. */
+        accessLogsBucket: s3BucketName.optional(),
+        /** Days the created access-logs bucket keeps logs. */
+        accessLogsRetentionDays: z.number().int().min(1).max(3650).default(90),
+        /** Days the models bucket keeps a model file's older versions after it is overwritten. */
+        modelVersionRetentionDays: z.number().int().min(1).max(3650).default(90),
+        /** RDS instance class when `database.size` is not set. */
+        defaultDatabaseInstanceClass: rdsInstanceClass.default("db.r6g.large"),
+        /** ElastiCache node type when `cache.size` is not set. */
+        defaultCacheNodeType: cacheNodeType.default("cache.r6g.large"),
+        /** Weekly ElastiCache maintenance window, UTC; must not overlap `cache.snapshotWindow`. */
+        cacheMaintenanceWindow: weeklyWindow.default("sun:05:30-sun:06:30"),
+        /** Alarm when PostgreSQL has more connections than this (set near 80 % of the instance class's max_connections). */
+        databaseConnectionsAlarmThreshold: z.number().int().min(1).default(1000),
+        /** Alarm when Redis evicts more keys than this in 5 minutes (the cache is too small for its working set). */
+        cacheEvictionsAlarmThreshold: z.number().int().min(1).default(1000),
+        /** `uid[:gid]` the containers run as (non-root). Must own nothing the image needs to write outside /tmp. */
+        containerUser: z.string().regex(/^[1-9]\d*(:\d+)?$/, "a non-root numeric uid[:gid], e.g. 1000:1000").default("1000:1000"),
+        /** Mount the containers' root filesystem read-only; /tmp stays writable (a task-local volume). */
+        readonlyRootFilesystem: z.boolean().default(true),
+        /** The tool inside the images that the container health check runs against the liveness path. */
+        containerHealthProbe: z.enum(["python", "curl", "wget"]).default("python"),
+    })
+    .superRefine((settings, ctx) => {
+        const certificateRegion = settings.certificateArn?.split(":")[3];
+        if (certificateRegion !== undefined && certificateRegion !== settings.region) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["certificateArn"],
+                message: `an ACM certificate in the stack's region ${settings.region} (a load balancer cannot use one from ${certificateRegion})`,
+            });
+        }
+        const bedrockRegion = settings.bedrockModelArn?.split(":")[3];
+        if (bedrockRegion !== undefined && bedrockRegion !== settings.region) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["bedrockModelArn"],
+                message: `a Bedrock model ARN in the stack's region ${settings.region} (the tasks call the regional endpoint)`,
+            });
+        }
+    });
 
 export type AwsSettings = z.infer<typeof awsSettings>;

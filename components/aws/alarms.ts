@@ -1,0 +1,336 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceName } from "../../config";
+import { awsOptions, type AwsContext } from "./context";
+
+/** What the alarms and the dashboard watch: CloudWatch dimensions of the backend's resources. */
+export interface ObservedResources {
+    /** `app/<name>/<id>`: the ALB's CloudWatch dimension. */
+    loadBalancer: pulumi.Output<string>;
+    /** `targetgroup/<name>/<id>` of the api's two target groups (they swap roles at each release). */
+    apiTargetGroups: pulumi.Output<string>[];
+    clusterName: pulumi.Output<string>;
+    serviceNames: Record<ServiceName, pulumi.Output<string>>;
+    databaseInstanceId: pulumi.Output<string>;
+    /** Allocated storage at creation, GiB: the free-storage alarm's reference. */
+    databaseStorageGb: number;
+    /** One id per Redis node (`<group>-001`, …): ElastiCache reports memory and evictions per node. */
+    cacheNodeIds: pulumi.Output<string>[];
+}
+
+/** A metric for alarm math, one-minute resolution unless said otherwise. */
+export function metric(
+    id: string,
+    namespace: string,
+    metricName: string,
+    dimensions: Record<string, pulumi.Input<string>>,
+    stat: string,
+    period = 60,
+): aws.types.input.cloudwatch.MetricAlarmMetricQuery {
+    return { id, returnData: false, metric: { namespace, metricName, dimensions, stat, period } };
+}
+
+export function expression(id: string, text: string, label: string, returnData = false): aws.types.input.cloudwatch.MetricAlarmMetricQuery {
+    return { id, expression: text, label, returnData };
+}
+
+/** The SNS topic every alarm notifies; subscriptions are added by the monitoring step. */
+export function createAlertTopic(ctx: AwsContext, name: string, parent: pulumi.Resource): aws.sns.Topic {
+    return new aws.sns.Topic(name, { displayName: `${ctx.spec.project} ${ctx.spec.environment} alerts` }, awsOptions(ctx, parent));
+}
+
+export interface RunbookAlarmArgs extends Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "alarmDescription" | "actionsEnabled"> {
+    /** What the alarm means, in one sentence. */
+    means: string;
+    /** What the person paged should do, in order. */
+    steps: string[];
+}
+
+/**
+ * A CloudWatch alarm that notifies the topic when it fires and when it recovers, with a description
+ * that reads as a runbook: what it means, then what to do.
+ */
+export function runbookAlarm(ctx: AwsContext, name: string, parent: pulumi.Resource, topic: aws.sns.Topic, args: RunbookAlarmArgs): aws.cloudwatch.MetricAlarm {
+    const { means, steps, ...alarm } = args;
+    const description = `${means} What to do: ${steps.map((step, index) => `(${index + 1}) ${step}`).join(" ")}`;
+    if (description.length > 1024) throw new Error(`alarm ${name}: description is ${description.length} characters; CloudWatch takes 1024`);
+    return new aws.cloudwatch.MetricAlarm(
+        name,
+        {
+            treatMissingData: "notBreaching",
+            ...alarm,
+            alarmDescription: description,
+            actionsEnabled: true,
+            alarmActions: [topic.arn],
+            okActions: [topic.arn],
+        },
+        awsOptions(ctx, parent),
+    );
+}
+
+/** `100 × errors / requests` per minute, 0 when there were no requests. */
+function errorRate(id: string, errors: string, requests: string, label: string) {
+    return expression(id, `IF(${requests} > 0, 100 * FILL(${errors}, 0) / ${requests}, 0)`, label);
+}
+
+/**
+ * The api's release guards, attached to its ECS service with rollback on: the worse of the two
+ * target groups' 5xx rate and p95 latency. During a canary one group serves the new revision, so a
+ * bad revision shows in its own group's numbers instead of being diluted by the 95 % on the old one.
+ */
+export function createRollbackAlarms(
+    ctx: AwsContext,
+    name: string,
+    parent: pulumi.Resource,
+    topic: aws.sns.Topic,
+    loadBalancer: pulumi.Output<string>,
+    targetGroups: pulumi.Output<string>[],
+): aws.cloudwatch.MetricAlarm[] {
+    const thresholds = ctx.spec.monitoring.thresholds;
+    // Three one-minute periods: quick enough to fire inside a five-minute canary bake.
+    const minutes = 3;
+    const elb = "AWS/ApplicationELB";
+    const perGroup = targetGroups.map((group, index) => ({ group, index }));
+
+    const errors = runbookAlarm(ctx, `${name}-5xx`, parent, topic, {
+        means: `During or after an api release, one of its target groups answered more than ${thresholds.errorRatePercent} % of requests with a 5xx for ${minutes} minutes; ECS rolls the release back automatically.`,
+        steps: [
+            "Check the api service's Deployments tab: a rollback should be in progress or done.",
+            "Read the new revision's logs (/ecs/<stack>/api) for the errors' cause.",
+            "Fix and release again; do not re-deploy the same image.",
+        ],
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: thresholds.errorRatePercent,
+        evaluationPeriods: minutes,
+        datapointsToAlarm: minutes,
+        metricQueries: [
+            ...perGroup.flatMap(({ group, index }) => [
+                metric(`errors${index}`, elb, "HTTPCode_Target_5XX_Count", { LoadBalancer: loadBalancer, TargetGroup: group }, "Sum"),
+                metric(`requests${index}`, elb, "RequestCount", { LoadBalancer: loadBalancer, TargetGroup: group }, "Sum"),
+                errorRate(`rate${index}`, `errors${index}`, `requests${index}`, `5xx rate, target group ${index} (%)`),
+            ]),
+            expression("worst", `MAX([${perGroup.map(({ index }) => `rate${index}`).join(", ")}])`, "Worst target group 5xx rate (%)", true),
+        ],
+    });
+
+    const latency = runbookAlarm(ctx, `${name}-p95`, parent, topic, {
+        means: `During or after an api release, one of its target groups had a p95 response time above ${thresholds.p95LatencyMs} ms for ${minutes} minutes; ECS rolls the release back automatically.`,
+        steps: [
+            "Check the api service's Deployments tab: a rollback should be in progress or done.",
+            "Compare the two revisions' latency on the dashboard; look for slow queries (RDS Performance Insights) the new revision introduced.",
+            "Fix and release again.",
+        ],
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: thresholds.p95LatencyMs / 1000,
+        evaluationPeriods: minutes,
+        datapointsToAlarm: minutes,
+        metricQueries: [
+            ...perGroup.map(({ group, index }) =>
+                metric(`p95${index}`, elb, "TargetResponseTime", { LoadBalancer: loadBalancer, TargetGroup: group }, "p95"),
+            ),
+            expression("worst", `MAX([${perGroup.map(({ index }) => `FILL(p95${index}, 0)`).join(", ")}])`, "Worst target group p95 (s)", true),
+        ],
+    });
+    return [errors, latency];
+}
+
+/** The seed-000 alerts and the AWS-specific ones (hosts, CPU, memory, database, cache), all to the topic. */
+export function createMonitoringAlarms(
+    ctx: AwsContext,
+    name: string,
+    parent: pulumi.Resource,
+    topic: aws.sns.Topic,
+    observed: ObservedResources,
+): aws.cloudwatch.MetricAlarm[] {
+    const thresholds = ctx.spec.monitoring.thresholds;
+    const settings = ctx.spec.aws;
+    const alarms: aws.cloudwatch.MetricAlarm[] = [];
+    const add = (suffix: string, args: RunbookAlarmArgs) => alarms.push(runbookAlarm(ctx, `${name}-${suffix}`, parent, topic, args));
+    const elb = "AWS/ApplicationELB";
+    const lb = { LoadBalancer: observed.loadBalancer };
+    const sustained = (minutes: number) => ({ period: 60, evaluationPeriods: minutes, datapointsToAlarm: minutes });
+
+    add("5xx-rate", {
+        means: `More than ${thresholds.errorRatePercent} % of requests to the api failed with a 5xx (from the tasks or the load balancer) for ${thresholds.errorRateMinutes} minutes.`,
+        steps: [
+            "Open the dashboard: is it one target group (a release) or all traffic?",
+            "If a release is in progress, let the automatic rollback finish.",
+            "Otherwise check the api logs, the database and cache panels, and unhealthy hosts.",
+        ],
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: thresholds.errorRatePercent,
+        evaluationPeriods: thresholds.errorRateMinutes,
+        datapointsToAlarm: thresholds.errorRateMinutes,
+        metricQueries: [
+            metric("targetErrors", elb, "HTTPCode_Target_5XX_Count", lb, "Sum"),
+            metric("lbErrors", elb, "HTTPCode_ELB_5XX_Count", lb, "Sum"),
+            metric("requests", elb, "RequestCount", lb, "Sum"),
+            expression("rate", "IF(requests > 0, 100 * (FILL(targetErrors, 0) + FILL(lbErrors, 0)) / requests, 0)", "5xx rate (%)", true),
+        ],
+    });
+    add("p95-latency", {
+        means: `The api's p95 response time was above ${thresholds.p95LatencyMs} ms for ${thresholds.latencyMinutes} minutes.`,
+        steps: [
+            "Check the database panel (CPU, connections) and RDS Performance Insights for slow queries.",
+            "Check the ml service's CPU: scoring waits on it.",
+            "If CPU-bound, raise services.api.autoscaling.maxCount or the task size.",
+        ],
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: thresholds.p95LatencyMs / 1000,
+        ...sustained(thresholds.latencyMinutes),
+        namespace: elb,
+        metricName: "TargetResponseTime",
+        dimensions: lb,
+        extendedStatistic: "p95",
+    });
+    add("unhealthy-hosts", {
+        means: "The load balancer has found api tasks failing their readiness check (/health/ready) for 3 minutes.",
+        steps: [
+            "In the ECS console, read the stopped tasks' reasons and the api logs.",
+            "Readiness depends on PostgreSQL and Redis: check their panels.",
+            "ECS replaces unhealthy tasks; if they keep failing, roll back the last release.",
+        ],
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        ...sustained(3),
+        metricQueries: [
+            ...observed.apiTargetGroups.map((group, index) =>
+                metric(`unhealthy${index}`, elb, "UnHealthyHostCount", { ...lb, TargetGroup: group }, "Maximum"),
+            ),
+            expression("unhealthy", `MAX([${observed.apiTargetGroups.map((_, index) => `FILL(unhealthy${index}, 0)`).join(", ")}])`, "Unhealthy api tasks", true),
+        ],
+    });
+
+    for (const [service, serviceName] of Object.entries(observed.serviceNames)) {
+        const dimensions = { ClusterName: observed.clusterName, ServiceName: serviceName };
+        add(`${service}-cpu`, {
+            means: `The ${service} service's average CPU was above ${thresholds.cpuPercent} % for 5 minutes.`,
+            steps: [
+                `Check whether the ${service} service is at its autoscaling maximum (desired = max count).`,
+                `If so, raise services.${service}.autoscaling.maxCount or services.${service}.cpu and run pulumi up.`,
+                "If traffic is normal, look for a hot loop in the latest release.",
+            ],
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: thresholds.cpuPercent,
+            ...sustained(5),
+            namespace: "AWS/ECS",
+            metricName: "CPUUtilization",
+            dimensions,
+            statistic: "Average",
+        });
+        add(`${service}-memory`, {
+            means: `The ${service} service's average memory was above ${thresholds.memoryPercent} % for 5 minutes; tasks that reach 100 % are killed.`,
+            steps: [
+                `Look for OOM-killed tasks (exit code 137) in the ${service} service's stopped tasks.`,
+                `Raise services.${service}.memory and run pulumi up, or find the leak in the latest release.`,
+            ],
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: thresholds.memoryPercent,
+            ...sustained(5),
+            namespace: "AWS/ECS",
+            metricName: "MemoryUtilization",
+            dimensions,
+            statistic: "Average",
+        });
+    }
+
+    const db = { DBInstanceIdentifier: observed.databaseInstanceId };
+    add("db-cpu", {
+        means: `PostgreSQL's CPU was above ${thresholds.cpuPercent} % for 10 minutes.`,
+        steps: [
+            "Open RDS Performance Insights: find the top SQL by load.",
+            "Add the missing index or fix the query; a release may have introduced it.",
+            "If load is legitimate, move database.size to a larger instance class (applies in the maintenance window).",
+        ],
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: thresholds.cpuPercent,
+        ...sustained(10),
+        namespace: "AWS/RDS",
+        metricName: "CPUUtilization",
+        dimensions: db,
+        statistic: "Average",
+    });
+    const freeBytes = Math.round(((100 - thresholds.diskPercent) / 100) * observed.databaseStorageGb * 1024 ** 3);
+    add("db-free-storage", {
+        means: `PostgreSQL has less than ${100 - thresholds.diskPercent} % of its initial ${observed.databaseStorageGb} GiB free. Storage autoscaling grows it up to database.maxStorageGb; at the ceiling the database stops accepting writes.`,
+        steps: [
+            "Check the allocated storage against database.maxStorageGb in the RDS console.",
+            "Raise database.maxStorageGb and run pulumi up, or delete data that is no longer needed.",
+        ],
+        comparisonOperator: "LessThanThreshold",
+        threshold: freeBytes,
+        ...sustained(5),
+        namespace: "AWS/RDS",
+        metricName: "FreeStorageSpace",
+        dimensions: db,
+        statistic: "Minimum",
+    });
+    add("db-connections", {
+        means: `PostgreSQL has more than ${settings.databaseConnectionsAlarmThreshold} connections; at max_connections new ones are refused and the api fails.`,
+        steps: [
+            "Check whether the api or worker scaled out (each task holds a pool).",
+            "Lower the application's pool size or put RDS Proxy in front; or move to a larger instance class.",
+        ],
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: settings.databaseConnectionsAlarmThreshold,
+        ...sustained(5),
+        namespace: "AWS/RDS",
+        metricName: "DatabaseConnections",
+        dimensions: db,
+        statistic: "Maximum",
+    });
+
+    const nodes = observed.cacheNodeIds.map((id, index) => ({ id, index }));
+    const perNode = (prefix: string, metricName: string, stat: string) =>
+        nodes.map(({ id, index }) => metric(`${prefix}${index}`, "AWS/ElastiCache", metricName, { CacheClusterId: id }, stat, 300));
+    add("cache-memory", {
+        means: `A Redis node used more than ${thresholds.memoryPercent} % of its memory for 10 minutes; beyond it Redis evicts keys (${ctx.spec.cache.evictionPolicy}).`,
+        steps: [
+            "Check the evictions panel: are hot keys being evicted?",
+            "Look for keys without a TTL that a release started writing.",
+            "Move cache.size to a larger node type and run pulumi up.",
+        ],
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: thresholds.memoryPercent,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        metricQueries: [
+            ...perNode("memory", "DatabaseMemoryUsagePercentage", "Maximum"),
+            expression("worst", `MAX([${nodes.map(({ index }) => `FILL(memory${index}, 0)`).join(", ")}])`, "Fullest node memory (%)", true),
+        ],
+    });
+    add("cache-evictions", {
+        means: `Redis evicted more than ${settings.cacheEvictionsAlarmThreshold} keys in 5 minutes: the cache is too small for its working set, so the api falls through to PostgreSQL.`,
+        steps: [
+            "Check the cache memory and hit-rate panels.",
+            "Move cache.size to a larger node type, or shorten TTLs of large values.",
+        ],
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: settings.cacheEvictionsAlarmThreshold,
+        evaluationPeriods: 1,
+        metricQueries: [
+            ...perNode("evictions", "Evictions", "Sum"),
+            expression("total", nodes.map(({ index }) => `FILL(evictions${index}, 0)`).join(" + "), "Evictions, all nodes", true),
+        ],
+    });
+    add("cache-hit-rate", {
+        means: `Redis answered fewer than ${thresholds.cacheHitRatePercent} % of lookups from the cache for 15 minutes, so most requests reach PostgreSQL.`,
+        steps: [
+            "Check whether a release changed cache keys (a cold cache recovers by itself within minutes).",
+            "Check evictions: a full cache lowers the hit rate.",
+        ],
+        comparisonOperator: "LessThanThreshold",
+        threshold: thresholds.cacheHitRatePercent,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        metricQueries: [
+            ...perNode("hits", "CacheHits", "Sum"),
+            ...perNode("misses", "CacheMisses", "Sum"),
+            expression("hitsAll", nodes.map(({ index }) => `FILL(hits${index}, 0)`).join(" + "), "Hits"),
+            expression("missesAll", nodes.map(({ index }) => `FILL(misses${index}, 0)`).join(" + "), "Misses"),
+            // No lookups is not a low hit rate: report 100 % then.
+            expression("hitRate", "IF(hitsAll + missesAll > 0, 100 * hitsAll / (hitsAll + missesAll), 100)", "Cache hit rate (%)", true),
+        ],
+    });
+    return alarms;
+}

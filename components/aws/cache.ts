@@ -1,0 +1,107 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { CacheSpec } from "../../config";
+import type { CacheConnection, Scope } from "../backend";
+import { awsOptions, statefulOptions, type AwsContext } from "./context";
+import type { Network } from "./network";
+import type { SecurityGroups } from "./securityGroups";
+import { redisPort } from "./securityGroups";
+
+export interface RedisCache {
+    connection: CacheConnection;
+    replicationGroup: aws.elasticache.ReplicationGroup;
+    /** One id per node, `<group>-001` …, the dimension ElastiCache reports node metrics under. */
+    nodeIds: pulumi.Output<string>[];
+}
+
+/**
+ * ElastiCache wants `major.minor` from Redis 7 on. A bare major means the newest minor we have
+ * checked for it (Redis OSS 7 ended at 7.1).
+ */
+const newestMinor: Record<string, string> = { "6": "6.2", "7": "7.1" };
+
+export function redisEngineVersion(version: string): string {
+    if (version.includes(".")) return version;
+    const resolved = newestMinor[version];
+    if (resolved === undefined) throw new Error(`fraud-platform:cache.engineVersion ${version}: give major.minor, e.g. ${version}.0`);
+    return resolved;
+}
+
+/**
+ * A Redis replication group in the private subnets: a primary and replicas spread over the zones
+ * with automatic failover, encrypted at rest and in transit, an auth token, and daily snapshots.
+ */
+export function createRedis(ctx: AwsContext, scope: Scope, spec: CacheSpec, network: Network, groups: SecurityGroups): RedisCache {
+    const { name, parent } = scope;
+    const options = () => awsOptions(ctx, parent);
+    const version = redisEngineVersion(spec.engineVersion);
+    const replicated = spec.nodeCount > 1;
+    const nodeType = spec.size ?? ctx.spec.aws.defaultCacheNodeType;
+    if (!/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(nodeType)) {
+        throw new Error(`fraud-platform:cache.size is ${JSON.stringify(nodeType)}; the aws backend needs an ElastiCache node type such as cache.r6g.large`);
+    }
+
+    const subnetGroup = new aws.elasticache.SubnetGroup(
+        `${name}-subnets`,
+        { description: `${ctx.spec.project} ${ctx.spec.environment} Redis (private subnets)`, subnetIds: network.privateSubnetIds },
+        options(),
+    );
+    const parameterGroup = new aws.elasticache.ParameterGroup(
+        `${name}-params`,
+        {
+            family: `redis${version.split(".")[0]}`,
+            description: `${ctx.spec.project} ${ctx.spec.environment}: eviction policy ${spec.evictionPolicy}`,
+            parameters: [{ name: "maxmemory-policy", value: spec.evictionPolicy }],
+        },
+        options(),
+    );
+    // ElastiCache auth tokens take printable ASCII except space, ", / and @; letters and digits keep the URL simple.
+    const authToken = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, { parent });
+    // As for the database: a final-snapshot name that never repeats across destroys and replacements.
+    const snapshotSuffix = new random.RandomId(
+        `${name}-snapshot-suffix`,
+        { byteLength: 4, keepers: { engine: "redis", nodeType, atRestEncryption: "true" } },
+        { parent },
+    );
+
+    const replicationGroup = new aws.elasticache.ReplicationGroup(
+        `${name}-redis`,
+        {
+            description: `${ctx.spec.project} ${ctx.spec.environment} cache`,
+            engine: "redis",
+            engineVersion: version,
+            nodeType,
+            numCacheClusters: spec.nodeCount,
+            port: redisPort,
+            parameterGroupName: parameterGroup.name,
+            subnetGroupName: subnetGroup.name,
+            securityGroupIds: [groups.cache.id],
+            automaticFailoverEnabled: replicated,
+            multiAzEnabled: replicated,
+            atRestEncryptionEnabled: true,
+            transitEncryptionEnabled: true,
+            transitEncryptionMode: "required",
+            authToken: authToken.result,
+            snapshotRetentionLimit: spec.snapshotRetentionDays,
+            snapshotWindow: spec.snapshotWindow,
+            maintenanceWindow: ctx.spec.aws.cacheMaintenanceWindow,
+            finalSnapshotIdentifier: spec.snapshotRetentionDays > 0 ? pulumi.interpolate`${name}-final-${snapshotSuffix.hex}` : undefined,
+            autoMinorVersionUpgrade: true,
+            applyImmediately: false,
+        },
+        statefulOptions(ctx, parent),
+    );
+
+    const host = replicationGroup.primaryEndpointAddress;
+    const connection: CacheConnection = {
+        host,
+        port: pulumi.output(redisPort),
+        // rediss: TLS, which the group requires.
+        url: pulumi.secret(pulumi.interpolate`rediss://:${authToken.result}@${host}:${redisPort}/0`),
+    };
+    const nodeIds = Array.from({ length: spec.nodeCount }, (_, index) =>
+        pulumi.interpolate`${replicationGroup.id}-${String(index + 1).padStart(3, "0")}`,
+    );
+    return { connection, replicationGroup, nodeIds };
+}

@@ -1,0 +1,162 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { DatabaseSpec } from "../../config";
+import type { DatabaseConnection, Scope } from "../backend";
+import { awsOptions, statefulOptions, type AwsContext } from "./context";
+import type { Network } from "./network";
+import { storeSecret, type StoredSecret } from "./secrets";
+import type { SecurityGroups } from "./securityGroups";
+import { postgresPort } from "./securityGroups";
+
+/** What the rest of the backend needs from the database beyond the neutral connection. */
+export interface PostgresDatabase {
+    connection: DatabaseConnection;
+    instance: aws.rds.Instance;
+    /** Username, password, host, port and database name as JSON, in Secrets Manager (RDS rotation format). */
+    credentials: StoredSecret;
+    /** Seed 003's backup before migrations, when the stack names a release; the new task definitions wait for it. */
+    preMigrationSnapshot?: aws.rds.Snapshot;
+}
+
+/** An RDS instance class, from `database.size` when the stack sets one. */
+function instanceClass(ctx: AwsContext, spec: DatabaseSpec): string {
+    const size = spec.size ?? ctx.spec.aws.defaultDatabaseInstanceClass;
+    if (!/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(size)) {
+        throw new Error(`fraud-platform:database.size is ${JSON.stringify(size)}; the aws backend needs an RDS instance class such as db.r6g.large`);
+    }
+    return size;
+}
+
+/** `1.4.2-rc.1` → `1-4-2-rc-1`: RDS identifiers take letters, digits and single hyphens. */
+function identifierSafe(text: string): string {
+    return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+/**
+ * RDS PostgreSQL in the private subnets: Multi-AZ when highly available, gp3 with storage
+ * autoscaling, encrypted, TLS forced, daily backups, a final snapshot on deletion whose name never
+ * repeats, and the master password generated and kept in Secrets Manager.
+ */
+export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec, network: Network, groups: SecurityGroups): PostgresDatabase {
+    const { name, parent } = scope;
+    const options = (extra: pulumi.CustomResourceOptions = {}) => awsOptions(ctx, parent, extra);
+    const major = spec.engineVersion.split(".")[0];
+
+    const subnetGroup = new aws.rds.SubnetGroup(
+        `${name}-subnets`,
+        { description: `${ctx.spec.project} ${ctx.spec.environment} PostgreSQL (private subnets)`, subnetIds: network.privateSubnetIds },
+        options(),
+    );
+    const parameterGroup = new aws.rds.ParameterGroup(
+        `${name}-params`,
+        {
+            family: `postgres${major}`,
+            description: `${ctx.spec.project} ${ctx.spec.environment}: TLS only, slow queries logged`,
+            parameters: [
+                // Refuse unencrypted connections; the app's URL asks for sslmode=require.
+                { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
+                // Log statements slower than a second (the p95 alarm's threshold) for Performance Insights' neighbours.
+                { name: "log_min_duration_statement", value: "1000", applyMethod: "immediate" },
+            ],
+        },
+        options(),
+    );
+
+    const password = new random.RandomPassword(
+        `${name}-password`,
+        // URL-safe specials only: the password is embedded in DATABASE_URL without escaping.
+        { length: 40, special: true, overrideSpecial: "-_.~", minLower: 2, minUpper: 2, minNumeric: 2 },
+        { parent },
+    );
+
+    // Final-snapshot names must be unique for the account's lifetime: a second destroy (or a replacement)
+    // reusing a name fails. This suffix is regenerated whenever the instance would be replaced, and with
+    // every new stack after a destroy, so no two final snapshots share a name.
+    const snapshotSuffix = new random.RandomId(
+        `${name}-snapshot-suffix`,
+        { byteLength: 4, keepers: { engine: "postgres", dbName: spec.name, username: spec.user, storageEncrypted: "true" } },
+        { parent },
+    );
+
+    const instance = new aws.rds.Instance(
+        `${name}-postgres`,
+        {
+            engine: "postgres",
+            engineVersion: spec.engineVersion,
+            instanceClass: instanceClass(ctx, spec),
+            dbName: spec.name,
+            username: spec.user,
+            password: password.result,
+            port: postgresPort,
+            dbSubnetGroupName: subnetGroup.name,
+            vpcSecurityGroupIds: [groups.database.id],
+            parameterGroupName: parameterGroup.name,
+            publiclyAccessible: false,
+            multiAz: spec.highAvailability,
+            storageType: "gp3",
+            allocatedStorage: spec.storageGb,
+            maxAllocatedStorage: spec.maxStorageGb,
+            storageEncrypted: true,
+            backupRetentionPeriod: spec.backupRetentionDays,
+            backupWindow: spec.backupWindow,
+            maintenanceWindow: spec.maintenanceWindow,
+            autoMinorVersionUpgrade: true,
+            allowMajorVersionUpgrade: false,
+            copyTagsToSnapshot: true,
+            deleteAutomatedBackups: false,
+            deletionProtection: ctx.protect,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: pulumi.interpolate`${name}-final-${snapshotSuffix.hex}`,
+            performanceInsightsEnabled: true,
+            performanceInsightsRetentionPeriod: 7,
+            caCertIdentifier: "rds-ca-rsa2048-g1",
+            enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+        },
+        statefulOptions(ctx, parent, { dependsOn: [parameterGroup] }),
+    );
+
+    const connection: DatabaseConnection = {
+        host: instance.address,
+        port: instance.port,
+        database: instance.dbName,
+        user: instance.username,
+        password: pulumi.secret(password.result),
+        url: pulumi.secret(
+            pulumi.interpolate`postgresql://${instance.username}:${password.result}@${instance.address}:${instance.port}/${instance.dbName}?sslmode=require`,
+        ),
+    };
+
+    const credentials = storeSecret(
+        ctx,
+        `${name}-credentials`,
+        parent,
+        `${ctx.spec.project} ${ctx.spec.environment} PostgreSQL master credentials`,
+        pulumi.jsonStringify({
+            engine: "postgres",
+            host: instance.address,
+            port: instance.port,
+            dbname: instance.dbName,
+            username: instance.username,
+            password: password.result,
+        }),
+    );
+
+    // Seed 003: back up before the release's migrations run. Keyed by the release version, so each release
+    // gets its own snapshot; `retainOnDelete` keeps the previous one in AWS when the next release replaces it.
+    let preMigrationSnapshot: aws.rds.Snapshot | undefined;
+    const release = ctx.spec.releaseVersion;
+    if (release !== undefined) {
+        preMigrationSnapshot = new aws.rds.Snapshot(
+            `${name}-pre-migration-${identifierSafe(release)}`,
+            {
+                dbInstanceIdentifier: instance.identifier,
+                dbSnapshotIdentifier: pulumi.interpolate`${name}-pre-v${identifierSafe(release)}-${snapshotSuffix.hex}`,
+                tags: { release, purpose: "pre-migration" },
+            },
+            options({ retainOnDelete: true }),
+        );
+    }
+
+    return { connection, instance, credentials, preMigrationSnapshot };
+}

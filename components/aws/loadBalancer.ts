@@ -1,0 +1,183 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceSpec } from "../../config";
+import { PrivateBucket } from "./bucket";
+import { awsOptions, type AwsContext, type PolicyStatement } from "./context";
+import type { Network } from "./network";
+import type { SecurityGroups } from "./securityGroups";
+
+const accessLogPrefix = "alb";
+
+/**
+ * The public entry: an Application Load Balancer in the public subnets, HTTPS with the configured
+ * certificate (HTTP redirects to it) or, without one, HTTP with a warning. Traffic reaches the api
+ * through one listener rule that forwards, by weight, to two target groups: ECS shifts those weights
+ * during a canary release, so the rule's actions belong to ECS after creation.
+ */
+export class LoadBalancer extends pulumi.ComponentResource {
+    readonly alb: aws.lb.LoadBalancer;
+    /** Two groups that take turns serving production and the new revision. */
+    readonly targetGroups: [aws.lb.TargetGroup, aws.lb.TargetGroup];
+    /** The rule ECS re-weights during releases (`productionListenerRule`). */
+    readonly productionRule: aws.lb.ListenerRule;
+    readonly url: pulumi.Output<string>;
+
+    constructor(name: string, ctx: AwsContext, api: ServiceSpec, network: Network, groups: SecurityGroups, opts: pulumi.ComponentResourceOptions) {
+        super("fraud-platform:aws:LoadBalancer", name, {}, opts);
+        const settings = ctx.spec.aws;
+        const options = (extra: pulumi.CustomResourceOptions = {}) => awsOptions(ctx, this, extra);
+
+        const accessLogsOn = settings.accessLogs ?? ctx.production;
+        let accessLogBucket: pulumi.Input<string> | undefined;
+        const logDependencies: pulumi.Resource[] = [];
+        if (accessLogsOn && settings.accessLogsBucket !== undefined) {
+            accessLogBucket = settings.accessLogsBucket;
+        } else if (accessLogsOn) {
+            const logs = new PrivateBucket(
+                `${name}-logs`,
+                ctx,
+                {
+                    versioned: false,
+                    expireAfterDays: settings.accessLogsRetentionDays,
+                    extraStatements: (arn): PolicyStatement[] => {
+                        const target = pulumi.interpolate`${arn}/${accessLogPrefix}/AWSLogs/${ctx.accountId}/*`;
+                        const elbAccount = aws.elb.getServiceAccountOutput({}, { provider: ctx.provider, parent: this }).arn;
+                        return [
+                            // Regions older than August 2022 deliver as the regional ELB account, newer ones as the service.
+                            { Sid: "ElbAccountDelivers", Effect: "Allow", Principal: { AWS: elbAccount }, Action: ["s3:PutObject"], Resource: [target] },
+                            {
+                                Sid: "ElbServiceDelivers",
+                                Effect: "Allow",
+                                Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                                Action: ["s3:PutObject"],
+                                Resource: [target],
+                            },
+                        ];
+                    },
+                },
+                { parent: this },
+            );
+            accessLogBucket = logs.name;
+            logDependencies.push(logs.policy);
+        }
+
+        this.alb = new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                loadBalancerType: "application",
+                internal: false,
+                subnets: network.publicSubnetIds,
+                securityGroups: [groups.loadBalancer.id],
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: ctx.production,
+                idleTimeout: 60,
+                accessLogs: accessLogBucket === undefined ? undefined : { bucket: accessLogBucket, prefix: accessLogPrefix, enabled: true },
+            },
+            options({ dependsOn: logDependencies }),
+        );
+
+        const check = api.healthCheck;
+        // ALB health checks need at least 2 consecutive results either way, and a timeout shorter than the interval.
+        const healthyThreshold = Math.max(2, check.healthyThreshold);
+        if (healthyThreshold !== check.healthyThreshold) {
+            pulumi.log.warn(`services.api.healthCheck.healthyThreshold ${check.healthyThreshold} is below the load balancer's minimum; using 2`, this);
+        }
+        const timeout = Math.min(check.timeoutSeconds, check.intervalSeconds - 1);
+        const targetGroup = (suffix: string) =>
+            new aws.lb.TargetGroup(
+                `${name}-api-${suffix}`,
+                {
+                    vpcId: network.vpcId,
+                    targetType: "ip",
+                    protocol: "HTTP",
+                    port: api.port,
+                    deregistrationDelay: settings.deregistrationDelaySeconds,
+                    healthCheck: {
+                        enabled: true,
+                        path: check.path,
+                        protocol: "HTTP",
+                        port: "traffic-port",
+                        matcher: "200",
+                        interval: check.intervalSeconds,
+                        timeout,
+                        healthyThreshold,
+                        unhealthyThreshold: check.unhealthyThreshold,
+                    },
+                },
+                options(),
+            );
+        this.targetGroups = [targetGroup("a"), targetGroup("b")];
+
+        const notFound = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } };
+        let trafficListener: aws.lb.Listener;
+        if (settings.certificateArn !== undefined) {
+            trafficListener = new aws.lb.Listener(
+                `${name}-https`,
+                {
+                    loadBalancerArn: this.alb.arn,
+                    port: 443,
+                    protocol: "HTTPS",
+                    certificateArn: settings.certificateArn,
+                    sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                    routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000; includeSubDomains",
+                    defaultActions: [notFound],
+                },
+                options(),
+            );
+            new aws.lb.Listener(
+                `${name}-http`,
+                {
+                    loadBalancerArn: this.alb.arn,
+                    port: 80,
+                    protocol: "HTTP",
+                    defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                },
+                options(),
+            );
+        } else {
+            pulumi.log.warn(
+                "fraud-platform:aws.certificateArn is not set: the api is served over plain HTTP on port 80. " +
+                    "Set an ACM certificate ARN in the stack's region to serve HTTPS (HTTP then redirects).",
+                this,
+            );
+            trafficListener = new aws.lb.Listener(
+                `${name}-http`,
+                { loadBalancerArn: this.alb.arn, port: 80, protocol: "HTTP", defaultActions: [notFound] },
+                options(),
+            );
+        }
+
+        this.productionRule = new aws.lb.ListenerRule(
+            `${name}-api`,
+            {
+                listenerArn: trafficListener.arn,
+                priority: 100,
+                conditions: [{ pathPattern: { values: ["/*"] } }],
+                actions: [
+                    {
+                        type: "forward",
+                        forward: {
+                            targetGroups: [
+                                { arn: this.targetGroups[0].arn, weight: 100 },
+                                { arn: this.targetGroups[1].arn, weight: 0 },
+                            ],
+                        },
+                    },
+                ],
+            },
+            // ECS re-weights the two groups at every release; reverting its weights would send traffic to the idle group.
+            options({ ignoreChanges: ["actions"] }),
+        );
+
+        const scheme = settings.certificateArn !== undefined ? "https" : "http";
+        if (settings.certificateArn !== undefined && settings.domainName === undefined) {
+            pulumi.log.warn(
+                "fraud-platform:aws.domainName is not set: the stack's url is the load balancer's DNS name, which the certificate " +
+                    "does not cover. Set it to the certificate's name and point that name at the load balancer.",
+                this,
+            );
+        }
+        this.url = settings.domainName !== undefined ? pulumi.output(`${scheme}://${settings.domainName}`) : pulumi.interpolate`${scheme}://${this.alb.dnsName}`;
+        this.registerOutputs({ url: this.url });
+    }
+}

@@ -1,0 +1,126 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { formatIpv4, parseIpv4Cidr, type Ipv4Cidr } from "../../config/aws";
+import { awsOptions, type AwsContext } from "./context";
+
+/** Subnets are carved as eighths of the VPC block: private ones from slot 0, public ones from slot 4. */
+const subnetSlots = { newBits: 3, privateFirst: 0, publicFirst: 4 } as const;
+
+/** The `index`-th subnet of `newBits` more prefix bits inside `block`, e.g. 10.0.0.0/16, 3, 5 → 10.0.160.0/19. */
+export function subnetCidr(block: string, newBits: number, index: number): string {
+    const parsed = parseIpv4Cidr(block);
+    if ("problem" in parsed) throw new Error(`not a CIDR block: ${block}`);
+    const { network, prefix }: Ipv4Cidr = parsed;
+    const subnetPrefix = prefix + newBits;
+    if (index < 0 || index >= 2 ** newBits || subnetPrefix > 32) throw new Error(`no subnet ${index} of /${subnetPrefix} in ${block}`);
+    return `${formatIpv4(network + index * 2 ** (32 - subnetPrefix))}/${subnetPrefix}`;
+}
+
+/**
+ * The VPC: public subnets (load balancer and NAT only) and private subnets (tasks, database,
+ * cache) in each availability zone, with egress through a NAT gateway per zone (or one, by config).
+ */
+export class Network extends pulumi.ComponentResource {
+    readonly vpc: aws.ec2.Vpc;
+    readonly vpcId: pulumi.Output<string>;
+    readonly cidrBlock: string;
+    readonly publicSubnetIds: pulumi.Output<string>[];
+    readonly privateSubnetIds: pulumi.Output<string>[];
+    readonly privateRouteTableIds: pulumi.Output<string>[];
+
+    constructor(name: string, ctx: AwsContext, opts: pulumi.ComponentResourceOptions) {
+        super("fraud-platform:aws:Network", name, {}, opts);
+        const settings = ctx.spec.aws;
+        const options = (extra: pulumi.CustomResourceOptions = {}) => awsOptions(ctx, this, extra);
+        this.cidrBlock = settings.vpcCidr;
+
+        const zones = aws.getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            { provider: ctx.provider, parent: this },
+        ).names;
+        const zoneCount = settings.availabilityZoneCount;
+        const zoneAt = (index: number) =>
+            zones.apply((names) => {
+                if (names.length < zoneCount) {
+                    throw new Error(`${ctx.region} has ${names.length} availability zones; fraud-platform:aws.availabilityZoneCount asks for ${zoneCount}`);
+                }
+                return names[index];
+            });
+
+        this.vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: settings.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true }, options());
+        this.vpcId = this.vpc.id;
+
+        // The default security group admits everything from its own members; strip it so nothing can use it by accident.
+        new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: this.vpc.id, ingress: [], egress: [] }, options());
+
+        const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: this.vpc.id }, options());
+        const publicRoutes = new aws.ec2.RouteTable(
+            `${name}-public-rt`,
+            { vpcId: this.vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }] },
+            options(),
+        );
+
+        const publicSubnets: aws.ec2.Subnet[] = [];
+        const privateSubnets: aws.ec2.Subnet[] = [];
+        this.privateRouteTableIds = [];
+        const natGateways: aws.ec2.NatGateway[] = [];
+        for (let index = 0; index < zoneCount; index++) {
+            const zone = zoneAt(index);
+            const publicSubnet = new aws.ec2.Subnet(
+                `${name}-public-${index}`,
+                {
+                    vpcId: this.vpc.id,
+                    availabilityZone: zone,
+                    cidrBlock: subnetCidr(settings.vpcCidr, subnetSlots.newBits, subnetSlots.publicFirst + index),
+                    // The load balancer and NAT gateways get their addresses explicitly; nothing else should land here with one.
+                    mapPublicIpOnLaunch: false,
+                    tags: { tier: "public" },
+                },
+                options(),
+            );
+            new aws.ec2.RouteTableAssociation(`${name}-public-${index}`, { subnetId: publicSubnet.id, routeTableId: publicRoutes.id }, options());
+            publicSubnets.push(publicSubnet);
+
+            if (settings.natGateways === "perAz" || index === 0) {
+                const address = new aws.ec2.Eip(`${name}-nat-${index}`, { domain: "vpc" }, options());
+                natGateways.push(
+                    new aws.ec2.NatGateway(
+                        `${name}-nat-${index}`,
+                        { subnetId: publicSubnet.id, allocationId: address.id, connectivityType: "public" },
+                        options({ dependsOn: [internetGateway] }),
+                    ),
+                );
+            }
+
+            const privateSubnet = new aws.ec2.Subnet(
+                `${name}-private-${index}`,
+                {
+                    vpcId: this.vpc.id,
+                    availabilityZone: zone,
+                    cidrBlock: subnetCidr(settings.vpcCidr, subnetSlots.newBits, subnetSlots.privateFirst + index),
+                    mapPublicIpOnLaunch: false,
+                    tags: { tier: "private" },
+                },
+                options(),
+            );
+            // Each zone's private subnets leave through their own zone's NAT gateway (or the single one).
+            const nat = natGateways[Math.min(index, natGateways.length - 1)];
+            const privateRoutes = new aws.ec2.RouteTable(
+                `${name}-private-rt-${index}`,
+                { vpcId: this.vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }] },
+                options(),
+            );
+            new aws.ec2.RouteTableAssociation(`${name}-private-${index}`, { subnetId: privateSubnet.id, routeTableId: privateRoutes.id }, options());
+            privateSubnets.push(privateSubnet);
+            this.privateRouteTableIds.push(privateRoutes.id);
+        }
+        this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
+        this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
+
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+        });
+    }
+}

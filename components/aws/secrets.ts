@@ -1,0 +1,38 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { statefulOptions, type AwsContext } from "./context";
+
+/** A Secrets Manager secret and its current value. */
+export interface StoredSecret {
+    secret: aws.secretsmanager.Secret;
+    /** The ARN tasks name in `valueFrom` and the execution role is allowed to read. */
+    arn: pulumi.Output<string>;
+}
+
+/**
+ * Stores a value in Secrets Manager. The value stays a secret output end to end (state and
+ * preview show it encrypted); containers receive it through `secrets`, never `environment`.
+ */
+export function storeSecret(
+    ctx: AwsContext,
+    name: string,
+    parent: pulumi.Resource,
+    description: string,
+    value: pulumi.Input<string>,
+): StoredSecret {
+    const secret = new aws.secretsmanager.Secret(
+        name,
+        {
+            description,
+            // A deleted secret stays recoverable: 30 days in production, elsewhere the shortest window (7 days).
+            recoveryWindowInDays: ctx.production ? 30 : 7,
+        },
+        statefulOptions(ctx, parent),
+    );
+    new aws.secretsmanager.SecretVersion(
+        name,
+        { secretId: secret.id, secretString: pulumi.secret(value) },
+        statefulOptions(ctx, secret),
+    );
+    return { secret, arn: secret.arn };
+}
