@@ -190,6 +190,9 @@ function crossFieldProblems(namespace: string, input: Record<string, unknown>, s
     if (input.backend !== "docker" && (num(["cache", "nodeCount"]) ?? 3) > 1 && num(["cache", "snapshotRetentionDays"]) === 0) {
         add(["cache", "snapshotRetentionDays"], "must be ≥ 1: a replicated cache without snapshots loses its data with its nodes");
     }
+    if (production && input.backend === "aws" && valueAt(input, ["aws", "natGateways"]) === "single") {
+        add(["aws", "natGateways"], "must be \"perAz\" in production: with a single NAT gateway one zone's outage cuts every task's egress");
+    }
     for (const problem of digitalOceanProblems(input)) add(problem.path, problem.allowed);
     const paged = valueAt(input, ["monitoring", "pagerDutyIntegrationKey"]) !== undefined || valueAt(input, ["monitoring", "slackWebhookUrl"]) !== undefined;
     if (production && !paged) {
