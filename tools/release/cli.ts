@@ -1,0 +1,225 @@
+/**
+ * The release command: validates a release tag, releases it to a stack through Pulumi Deployments
+ * (following the deployment the tag push started, or starting one through the REST API), and writes
+ * seed 003's deployment record.
+ *
+ *   npm run release -- validate --tag v1.4.2 [--stack production] [--main-ref origin/main] [--rollback] [--fetch]
+ *   npm run release -- deploy   --tag v1.4.2 --commit <sha> --stack production --path tag-trigger|api --out <file>
+ *   npm run release -- record   --tag v1.4.2 --commit <sha> --path tag-trigger|api --stacks staging,production --results-dir <dir> [--policy <preview.json>] --out <file>
+ *
+ * Environment: PULUMI_ACCESS_TOKEN, PULUMI_ORG (or --org), PULUMI_BACKEND_URL (default https://api.pulumi.com).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { DeploymentsApiError, DeploymentsClient, defaultBackendUrl } from "./deploymentsClient";
+import {
+    defaultPolling,
+    DeploymentTimeoutError,
+    isReleasePath,
+    releaseStack,
+    ReleaseSetupError,
+    type ReleasePath,
+} from "./deploy";
+import { fetchMainAndTags, GitError, isAncestor, listTags, resolveCommit } from "./git";
+import { buildDeploymentRecord, policyResultsFromPreview, stackResultSchema, type StackPolicyResult } from "./record";
+import { checkRelease, isReleaseTarget, parseReleaseTag, ReleaseTagError, releaseTargets } from "./version";
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+
+const usage = `usage:
+  npm run release -- validate --tag <vX.Y.Z> [--stack production|staging] [--main-ref origin/main] [--commit <sha>] [--rollback] [--fetch] [--github-output <file>] [--repo <dir>]
+  npm run release -- deploy --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--rollback] [--org <org>] [--timeout-minutes 60] [--discovery-minutes 15]
+  npm run release -- record --tag <vX.Y.Z> --commit <sha> --path tag-trigger|api --stacks <a,b> --results-dir <dir> [--policy <file>] [--previous <tag>] --out <file>
+`;
+
+/** A refusal the user can act on: printed as one line, exit code 1. */
+class UsageError extends Error {}
+
+function required(value: string | undefined, flag: string): string {
+    if (value === undefined || value === "") throw new UsageError(`--${flag} is required\n${usage}`);
+    return value;
+}
+
+function releasePathFrom(value: string | undefined): ReleasePath {
+    const chosen = value ?? "tag-trigger";
+    if (!isReleasePath(chosen)) throw new UsageError(`--path must be tag-trigger or api, not "${chosen}"`);
+    return chosen;
+}
+
+function minutes(value: string | undefined, fallback: number, flag: string): number {
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new UsageError(`--${flag} must be a positive number of minutes, not "${value}"`);
+    return parsed * 60_000;
+}
+
+function writeJson(file: string, value: unknown): void {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+function projectName(): string {
+    const project = z.object({ name: z.string().min(1) }).parse(parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")));
+    return project.name;
+}
+
+const options = {
+    tag: { type: "string" },
+    stack: { type: "string" },
+    commit: { type: "string" },
+    "main-ref": { type: "string" },
+    rollback: { type: "boolean", default: false },
+    fetch: { type: "boolean", default: false },
+    "github-output": { type: "string" },
+    path: { type: "string" },
+    out: { type: "string" },
+    org: { type: "string" },
+    "timeout-minutes": { type: "string" },
+    "discovery-minutes": { type: "string" },
+    stacks: { type: "string" },
+    "results-dir": { type: "string" },
+    policy: { type: "string" },
+    previous: { type: "string" },
+    repo: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>["values"];
+
+function validate(values: Values): number {
+    // An empty tag (a Deployments run not started by a tag) is refused by the tag rules, with the allowed form.
+    const tag = values.tag ?? "";
+    const target = values.stack ?? "production";
+    if (!isReleaseTarget(target)) throw new UsageError(`--stack must be one of ${releaseTargets.join(", ")}, not "${target}"`);
+    const repo = values.repo ?? repoRoot;
+    const mainRef = values["main-ref"] ?? "origin/main";
+    // The tag's form is checked before git is asked anything: a malformed tag gets the clearest message.
+    parseReleaseTag(tag, target);
+    if (values.fetch) fetchMainAndTags(repo, mainRef.replace(/^origin\//, ""));
+    const tagCommit = resolveCommit(repo, tag);
+    const commit = values.commit === undefined ? tagCommit : resolveCommit(repo, values.commit);
+    // In a Deployments executor (--commit HEAD) the checkout must be the tagged commit, not main's tip.
+    if (commit !== tagCommit) throw new ReleaseTagError(`release tag "${tag}" points at ${tagCommit}, but the commit being released is ${commit}`);
+    const { release, previous } = checkRelease({
+        tag,
+        target,
+        existingTags: listTags(repo),
+        commitIsOnMain: isAncestor(repo, commit, mainRef),
+        commit,
+        mainRef,
+        rollback: values.rollback,
+    });
+    const facts = { tag, version: release.version.version, commit, previous: previous?.tag ?? "" };
+    if (values["github-output"] !== undefined) {
+        fs.appendFileSync(values["github-output"], Object.entries(facts).map(([k, v]) => `${k}=${v}\n`).join(""));
+    }
+    process.stdout.write(
+        `release ${tag} (${release.version.version}) at ${commit} may go to ${target}` +
+            `${values.rollback ? " as a rollback" : previous ? `; it follows ${previous.tag}` : "; it is the first release"}\n`,
+    );
+    return 0;
+}
+
+async function deploy(values: Values): Promise<number> {
+    const tag = required(values.tag, "tag");
+    const commit = required(values.commit, "commit");
+    const stack = required(values.stack, "stack");
+    const out = required(values.out, "out");
+    const releasePath = releasePathFrom(values.path);
+    const organization = values.org ?? process.env.PULUMI_ORG ?? "";
+    if (organization === "") throw new UsageError("the Pulumi organization is required: --org or PULUMI_ORG");
+    const client = new DeploymentsClient({
+        baseUrl: process.env.PULUMI_BACKEND_URL || defaultBackendUrl,
+        token: process.env.PULUMI_ACCESS_TOKEN ?? "",
+        organization,
+        project: projectName(),
+    });
+    const result = await releaseStack({
+        client,
+        stack,
+        tag,
+        commit,
+        path: releasePath,
+        polling: { ...defaultPolling, timeoutMs: minutes(values["timeout-minutes"], 60, "timeout-minutes") },
+        discovery: { ...defaultPolling, timeoutMs: minutes(values["discovery-minutes"], 15, "discovery-minutes") },
+        rollback: values.rollback,
+        log: (line) => process.stdout.write(`${line}\n`),
+    });
+    writeJson(out, result);
+    process.stdout.write(`${stack}: deployment ${result.deploymentId} ${result.status}; result written to ${out}\n`);
+    return result.status === "succeeded" ? 0 : 1;
+}
+
+function record(values: Values): number {
+    const tag = required(values.tag, "tag");
+    const commit = required(values.commit, "commit");
+    const out = required(values.out, "out");
+    const resultsDir = required(values["results-dir"], "results-dir");
+    const expectedStacks = required(values.stacks, "stacks").split(",").map((s) => s.trim()).filter((s) => s !== "");
+    // A stack whose deployment never produced a result file (refused, timed out) is listed as missing: the record says "failed".
+    const stacks = expectedStacks
+        .map((stack) => path.join(resultsDir, `${stack}.json`))
+        .filter((file) => fs.existsSync(file))
+        .map((file) => stackResultSchema.parse(JSON.parse(fs.readFileSync(file, "utf8"))));
+    const policy: StackPolicyResult[] =
+        values.policy !== undefined && fs.existsSync(values.policy)
+            ? policyResultsFromPreview(JSON.parse(fs.readFileSync(values.policy, "utf8")))
+            : [];
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
+    const document = buildDeploymentRecord({
+        tag,
+        commit,
+        previousTag: values.previous || null,
+        path: releasePathFrom(values.path),
+        expectedStacks,
+        stacks,
+        policy,
+        triggeredBy: process.env.GITHUB_ACTOR,
+        workflowRunUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined,
+    });
+    writeJson(out, document);
+    process.stdout.write(
+        `deployment record for ${tag}: ${document.status}; rollback window until ${document.rollback.deadline}; written to ${out}\n`,
+    );
+    return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
+    const command = positionals[0];
+    if (values.help || command === undefined) {
+        process.stdout.write(usage);
+        return values.help ? 0 : 1;
+    }
+    switch (command) {
+        case "validate":
+            return validate(values);
+        case "deploy":
+            return deploy(values);
+        case "record":
+            return record(values);
+        default:
+            throw new UsageError(`unknown command "${command}"\n${usage}`);
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error: unknown) => {
+            const expected =
+                error instanceof UsageError ||
+                error instanceof ReleaseTagError ||
+                error instanceof ReleaseSetupError ||
+                error instanceof GitError ||
+                error instanceof DeploymentTimeoutError ||
+                error instanceof DeploymentsApiError;
+            const detail = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
+            process.stderr.write(`release: ${detail}\n`);
+            process.exit(expected ? 1 : 2);
+        },
+    );
+}
