@@ -34,6 +34,12 @@ export function awsOutputs(args: MockResourceArgs): Record<string, unknown> {
                 resourceId: `db-${token(identifier, 8).toUpperCase()}`,
             };
         }
+        case "aws:rds/subnetGroup:SubnetGroup":
+        case "aws:rds/parameterGroup:ParameterGroup":
+        case "aws:elasticache/subnetGroup:SubnetGroup":
+        case "aws:elasticache/parameterGroup:ParameterGroup":
+            // Lower-case, as RDS and ElastiCache store these names.
+            return { name: autoname(args).toLowerCase() };
         case "aws:rds/snapshot:Snapshot":
             return { dbSnapshotArn: `arn:aws:rds:${region}:${account}:snapshot:${String(args.inputs.dbSnapshotIdentifier)}` };
         case "aws:elasticache/replicationGroup:ReplicationGroup": {
