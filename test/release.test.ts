@@ -279,14 +279,19 @@ describe("release: Deployments API client", () => {
         expect((await release(api, "api")).status).to.equal("succeeded");
         await api.close();
 
-        api = await startFakeApi(() => ({ status: 401, body: { message: "invalid token" } }));
+        // The token is revoked mid-release: polling stops at the first 401 instead of retrying to the deadline.
+        api = await startFakeApi(({ method, path: url }) => {
+            if (url.endsWith("/deployments/settings")) return { status: 200, body: {} };
+            if (method === "POST") return { status: 202, body: { id: "dep-11" } };
+            return { status: 401, body: { message: "invalid token" } };
+        });
         const error = await release(api, "api").then(
             () => undefined,
             (e: unknown) => e,
         );
         expect(error).to.be.instanceOf(DeploymentsApiError);
         expect((error as Error).message).to.include("401");
-        expect(api.requests).to.have.length(1);
+        expect(api.requests.filter((r) => r.path === `${stackPath}/deployments/dep-11`)).to.have.length(1);
     });
 
     it("tag-trigger path: finds the deployment the tag push started and follows it, creating none", async () => {
@@ -385,6 +390,7 @@ describe("release: deployment record", () => {
         ]);
         expect(record.policy.find((p) => p.stack === "production")).to.include({ result: "passed", mandatory: 0, advisory: 1 });
         expect(record.missingStacks).to.deep.equal([]);
+        expect(fs.existsSync(path.join(repoRoot, record.rollback.runbook)), record.rollback.runbook).to.equal(true);
         // Survives the trip through the result file the workflow passes between jobs.
         expect(stackResultSchema.parse(JSON.parse(JSON.stringify(production)))).to.deep.equal(production);
     });
@@ -536,5 +542,21 @@ describe("release: GitHub workflows", () => {
         expect(jobs["deploy-staging"]?.if).to.include("vars.RELEASE_PATH == 'api'");
         const record = Object.values(jobs).find((job) => job.steps.some((s) => /release -- record/.test(s.run ?? "")));
         expect(record?.steps.some((s) => s.uses?.startsWith("actions/upload-artifact"))).to.equal(true);
+    });
+});
+
+describe("release: docs", () => {
+    it("links only to files that exist: the release section from the repository root, runbooks from their folder", () => {
+        const documents = [
+            { file: "docs/release.md", base: repoRoot },
+            ...fs.readdirSync(path.join(repoRoot, "docs/runbooks")).map((name) => ({ file: `docs/runbooks/${name}`, base: path.join(repoRoot, "docs/runbooks") })),
+        ];
+        expect(documents.map((d) => d.file)).to.include.members(["docs/runbooks/rollback.md", "docs/runbooks/restore-database.md", "docs/runbooks/rotate-secrets.md", "docs/runbooks/alarms.md"]);
+        for (const { file, base } of documents) {
+            const text = fs.readFileSync(path.join(repoRoot, file), "utf8");
+            for (const [, target] of text.matchAll(/\]\(([^)#\s]+\.md)\)/g)) {
+                expect(fs.existsSync(path.join(base, target ?? "")), `${file} → ${target}`).to.equal(true);
+            }
+        }
     });
 });
