@@ -49,8 +49,8 @@ export function digitalOceanOutputs(args: MockResourceArgs): Record<string, unkn
             };
         }
         case "digitalocean:index/app:App": {
-            const spec = inputs.spec as { name?: string } | undefined;
-            const liveDomain = `${spec?.name ?? args.name}-x7k2q.ondigitalocean.app`;
+            const spec = withoutSecretMarker(inputs.spec) as { name?: unknown } | undefined;
+            const liveDomain = `${typeof spec?.name === "string" ? spec.name : args.name}-x7k2q.ondigitalocean.app`;
             return {
                 appUrn: `do:app:${id}`,
                 liveDomain,
@@ -70,3 +70,12 @@ export function digitalOceanOutputs(args: MockResourceArgs): Record<string, unkn
 }
 
 const fakeTimestamp = "2025-01-01T00:00:00Z";
+
+/** An input that holds a secret anywhere inside arrives wrapped in the secret marker. */
+function withoutSecretMarker(value: unknown): unknown {
+    const marked = value as Record<string, unknown> | undefined;
+    return marked !== null && typeof marked === "object" && marked[secretSigKey] === secretSig ? marked.value : value;
+}
+
+const secretSigKey = "4dabf18193072939515e22adb298388d";
+const secretSig = "1b47061264138c4ac30d75fd1eb44270";
