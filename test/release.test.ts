@@ -1,10 +1,11 @@
 import { expect } from "chai";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import {
@@ -318,6 +319,30 @@ describe("release: Deployments API client", () => {
 
         expect(result).to.include({ deploymentId: "dep-new", status: "succeeded", path: "tag-trigger" });
         expect(api.requests.filter((r) => r.method === "POST")).to.have.length(0);
+    });
+
+    it("the deploy command reads PULUMI_BACKEND_URL, PULUMI_ORG and the project from Pulumi.yaml, and writes the result file", async function () {
+        this.timeout(15_000);
+        api = await startFakeApi(({ method, path: url }) => {
+            if (url === `${stackPath}/deployments/settings`) return { status: 200, body: { gitHub: { deployTags: false } } };
+            if (method === "POST" && url === `${stackPath}/deployments`) return { status: 202, body: { id: "dep-cli" } };
+            if (url === `${stackPath}/deployments/dep-cli`) return { status: 200, body: deployment("dep-cli", "succeeded") };
+            if (url === `${stackPath}/export`) return { status: 200, body: stackState };
+            return { status: 404, body: {} };
+        });
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "release-out-")), "production.json");
+        // Asynchronous: the fake API answers from this process while the command runs.
+        const { stdout } = await promisify(execFile)(
+            process.execPath,
+            ["--import", "tsx", "tools/release/cli.ts", "deploy", "--path", "api", "--stack", "production", "--tag", "v1.4.2", "--commit", commit, "--out", out],
+            { cwd: repoRoot, env: { ...process.env, PULUMI_BACKEND_URL: api.url, PULUMI_ORG: "acme", PULUMI_ACCESS_TOKEN: "pul-cli-token" } },
+        );
+        expect(stdout).to.include("dep-cli succeeded");
+        const written = stackResultSchema.parse(JSON.parse(fs.readFileSync(out, "utf8")));
+        expect(written).to.include({ stack: "production", deploymentId: "dep-cli", status: "succeeded" });
+        expect(written.outputs.databaseUrl).to.equal("[secret]");
+        expect(api.requests.every((r) => r.headers.authorization === "token pul-cli-token")).to.equal(true);
+        fs.rmSync(path.dirname(out), { recursive: true, force: true });
     });
 
     it("never deploys a tag twice: the api path refuses a stack that deploys the tag on push, and tag-trigger refuses one that does not", async () => {
