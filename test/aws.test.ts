@@ -426,7 +426,7 @@ describe("aws settings", () => {
         expect(problemsWith({ vpcCidr: "172.20.0.0/16" })).to.deep.equal([]);
     });
 
-    it("refuses a single NAT gateway, three-plus zones beyond 3, and a certificate from another region in production", () => {
+    it("refuses, in production, a single NAT gateway, more than three zones and a certificate from another region", () => {
         expect(problemsWith({ natGateways: "single" }).map((p) => p.key)).to.deep.equal(["fraud-platform:aws.natGateways"]);
         expect(problemsWith({ availabilityZoneCount: 4 })[0].allowed).to.include("2, 3");
         const foreign = problemsWith({ certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000" });
