@@ -85,12 +85,18 @@ export function loadEnvironmentSpec(raw: RawStackConfig): EnvironmentSpec {
         input[fullKey.slice(namespace.length)] = parseConfigValue(value);
     }
 
+    const cliRegion = raw.values["aws:region"];
+    if (cliRegion !== undefined && input.backend === "aws") {
+        const aws = (input.aws ?? {}) as Record<string, unknown>;
+        if (typeof aws === "object" && aws !== null && !Array.isArray(aws) && aws.region === undefined) input.aws = { ...aws, region: cliRegion };
+    }
     const parsed = stackConfigSchema.safeParse(input);
     if (!parsed.success) {
         for (const issue of parsed.error.issues) problems.push(...describeIssue(namespace, input, issue));
     }
     // Rules across keys run on the raw input too, so one run reports every problem.
     problems.push(...crossFieldProblems(namespace, input, raw.secretKeys));
+    problems.push(...providerRegionProblems(namespace, input, raw.values["aws:region"]));
     if (!parsed.success || problems.length > 0) throw new ConfigValidationError(raw.stack, problems);
     const config = parsed.data;
     return resolve(raw, config);
@@ -205,6 +211,21 @@ function crossFieldProblems(namespace: string, input: Record<string, unknown>, s
         });
     }
     return problems;
+}
+
+/**
+ * The program's AWS provider takes its region from `aws.region`; the CLI's default provider (used by
+ * `pulumi import` and anything without an explicit provider) from `aws:region`. Two regions would
+ * split a stack across regions silently.
+ */
+function providerRegionProblems(namespace: string, input: Record<string, unknown>, cliRegion: string | undefined): ConfigProblem[] {
+    const programRegion = valueAt(input, ["aws", "region"]);
+    if (input.backend !== "aws" || cliRegion === undefined || programRegion === undefined || programRegion === cliRegion) return [];
+    return [{
+        key: keyName(namespace, ["aws", "region"]),
+        given: show(programRegion),
+        allowed: `must equal aws:region (${JSON.stringify(cliRegion)}) or be left unset: the default provider and the program's provider would deploy to different regions`,
+    }];
 }
 
 function describeIssue(namespace: string, input: Record<string, unknown>, issue: z.core.$ZodIssue): ConfigProblem[] {

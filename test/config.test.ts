@@ -146,6 +146,16 @@ describe("stack config validation", () => {
         ]);
     });
 
+    it("takes the AWS region from aws:region and refuses a second, different one", () => {
+        const base = raw({ environment: "staging", backend: "aws" });
+        const fromCli = loadEnvironmentSpec({ ...base, values: { ...base.values, "aws:region": "eu-west-1" } });
+        expect(fromCli.aws.region).to.equal("eu-west-1");
+        const split = raw({ environment: "staging", backend: "aws", aws: { region: "us-east-1" } });
+        const problems = problemsOf({ ...split, values: { ...split.values, "aws:region": "eu-west-1" } });
+        expect(problems.map((p) => p.key)).to.deep.equal([`${ns}:aws.region`]);
+        expect(problems[0].allowed).to.include('"eu-west-1"');
+    });
+
     it("registers no resource when the config is invalid", async () => {
         let error: unknown;
         try {
