@@ -37,7 +37,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 `${name}-logs`,
                 ctx,
                 {
-                    versioned: false,
+                    // Versioned like every bucket (policy s3-bucket-versioning): a deleted log survives a week as an old version.
+                    versioned: true,
+                    noncurrentVersionDays: 7,
                     expireAfterDays: settings.accessLogsRetentionDays,
                     extraStatements: (arn): PolicyStatement[] => {
                         const target = pulumi.interpolate`${arn}/${accessLogPrefix}/AWSLogs/${ctx.accountId}/*`;

@@ -51,6 +51,8 @@ export interface ProgramRun {
     preview?: boolean;
     program: () => unknown;
     fakeOutputs?: OutputFaker;
+    /** Called with each registration as it is recorded: where the engine runs policy packs' `Analyze`. */
+    onRegister?: (resource: RecordedResource) => void;
 }
 
 export interface ProgramResult {
@@ -67,6 +69,7 @@ class RecordingMonitor extends MockMonitor {
      * MockMonitor does not. Set just before MockMonitor calls the mocks' newResource (synchronously).
      */
     secretOutputsOfCurrentRegistration: string[] = [];
+    onRegister?: (resource: RecordedResource) => void;
 
     override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void) {
         const urn = urnOf(req.getParent(), req.getType(), req.getName());
@@ -75,7 +78,7 @@ class RecordingMonitor extends MockMonitor {
         req.getPropertydependenciesMap().forEach((deps, key) => {
             propertyDependencies[key] = deps.getUrnsList();
         });
-        this.recorded.set(urn, {
+        const recorded: RecordedResource = {
             urn,
             type: req.getType(),
             name: req.getName(),
@@ -93,7 +96,9 @@ class RecordingMonitor extends MockMonitor {
             retainOnDelete: req.getRetainondelete() === true,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             customTimeouts: timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete()) ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() } : undefined,
-        });
+        };
+        this.recorded.set(urn, recorded);
+        this.onRegister?.(recorded);
         this.secretOutputsOfCurrentRegistration = req.getAdditionalsecretoutputsList();
         const registration = super.registerResource(req, callback);
         this.secretOutputsOfCurrentRegistration = [];
@@ -142,6 +147,7 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
             return fakeInvoke(args);
         },
     });
+    monitor.onRegister = run.onRegister;
     try {
         pulumi.runtime.setMockOptions(monitor, run.project, run.stack, preview);
         enableEngineFeatures();

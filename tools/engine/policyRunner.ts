@@ -33,6 +33,10 @@ export interface PolicyInfo {
     name: string;
     description: string;
     enforcementLevel: EnforcementLevel;
+    /** What to change to comply, as published with the pack. */
+    remediation: string;
+    /** The policy's settings (JSON schema properties with their defaults). */
+    configSchema: Record<string, JsonSchema>;
 }
 
 export interface PolicyPackInfo {
@@ -84,6 +88,11 @@ export interface RunningPolicyPack {
     analyzeResource(resource: RecordedResource): Promise<PolicyViolation[]>;
     /** Sends the whole stack through `AnalyzeStack`, as the engine does once the program has finished. */
     analyzeStack(resources: RecordedResource[]): Promise<PolicyViolation[]>;
+    /**
+     * Replaces the policy configuration (validated and reconciled as at start). The CLI configures a pack
+     * once; this lets one running pack be checked under several configurations.
+     */
+    reconfigure(config: string | Record<string, unknown>): Promise<void>;
     /** Stops the pack's process. */
     close(): Promise<void>;
 }
@@ -119,7 +128,7 @@ export async function startPolicyPack(options: StartPolicyPackOptions): Promise<
     const dir = path.resolve(options.dir ?? defaultPolicyPackDir);
     if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) throw new Error(`${dir} is not a policy pack: it has no PulumiPolicy.yaml`);
     // Parse the config before starting anything, so a broken file fails fast.
-    const given = typeof options.config === "string" ? readPolicyPackConfig(options.config) : parsePolicyPackConfig(options.config ?? {});
+    const given = readConfig(options.config ?? {});
     const dryRun = options.dryRun ?? true;
     const output = options.onOutput ?? ((line: string) => process.stderr.write(`[policy pack] ${line}\n`));
 
@@ -132,19 +141,19 @@ export async function startPolicyPack(options: StartPolicyPackOptions): Promise<
         await handshake(call, dir);
         await call.configureStack(stackConfigureRequest(options.stack, dryRun));
         const analyzerInfo = await call.getAnalyzerInfo(new Empty());
-        const policies = policySchemas(analyzerInfo);
-        const reconciled = reconcilePolicyPackConfig(policies, initialConfig(analyzerInfo), given);
-        await call.configure(configureRequest(reconciled));
-
-        const info: PolicyPackInfo = {
-            name: analyzerInfo.getName(),
-            version: analyzerInfo.getVersion(),
-            policies: analyzerInfo.getPoliciesList().map((p) => ({
+        const info: PolicyPackInfo = { name: analyzerInfo.getName(), version: analyzerInfo.getVersion(), policies: [] };
+        const configure = async (config: PolicyPackConfig) => {
+            const reconciled = reconcilePolicyPackConfig(policySchemas(analyzerInfo), initialConfig(analyzerInfo), config);
+            await call.configure(configureRequest(reconciled));
+            info.policies = analyzerInfo.getPoliciesList().map((p) => ({
                 name: p.getName(),
                 description: p.getDescription(),
                 enforcementLevel: reconciled[p.getName()]?.enforcementLevel ?? levelName(p.getEnforcementlevel()),
-            })),
+                remediation: p.getRemediationSteps(),
+                configSchema: (p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as Record<string, JsonSchema>,
+            }));
         };
+        await configure(given);
         const stackUrn = `urn:pulumi:${options.stack.name}::${options.stack.project}::pulumi:pulumi:Stack::${options.stack.project}-${options.stack.name}`;
         const providers = new ProviderResolver(options.stack);
         const analyzeStack = (resources: RecordedResource[]) => {
@@ -160,6 +169,7 @@ export async function startPolicyPack(options: StartPolicyPackOptions): Promise<
             pid: child.pid ?? 0,
             analyzeResource,
             analyzeStack,
+            reconfigure: (config) => configure(readConfig(config)),
             analyze: async (resources) => {
                 providers.remember(resources);
                 // The engine analyzes each resource as it is registered; the requests are independent, so send them together.
@@ -176,6 +186,32 @@ export async function startPolicyPack(options: StartPolicyPackOptions): Promise<
         throw error;
     }
 }
+
+/**
+ * Analyzes resources while the program runs, as the engine does: pass `onRegister` to `runProgram`, and each
+ * registration goes through `Analyze` as soon as the pack (possibly still starting) is ready; `finish` then
+ * waits for those and runs `AnalyzeStack` over the whole stack.
+ */
+export function analyzeAsRegistered(pack: Promise<RunningPolicyPack>): {
+    onRegister(resource: RecordedResource): void;
+    finish(resources: RecordedResource[]): Promise<PolicyViolation[]>;
+} {
+    const pending: Promise<PolicyViolation[]>[] = [];
+    return {
+        onRegister(resource) {
+            const analysis = pack.then((running) => running.analyzeResource(resource));
+            analysis.catch(() => undefined); // awaited, and so reported, by finish
+            pending.push(analysis);
+        },
+        async finish(resources) {
+            const running = await pack;
+            const perResource = (await Promise.all(pending)).flat();
+            return [...perResource, ...(await running.analyzeStack(resources))];
+        },
+    };
+}
+
+const readConfig = (config: string | Record<string, unknown>): PolicyPackConfig => (typeof config === "string" ? readPolicyPackConfig(config) : parsePolicyPackConfig(config));
 
 function spawnPack(dir: string, stack: StackIdentity, dryRun: boolean): ChildProcess {
     // `pulumi-analyzer-policy` resolves run-policy-pack from the pack's directory, so a pack installed through

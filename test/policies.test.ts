@@ -1,0 +1,551 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { RecordedResource } from "../tools/engine/emulator";
+import { wire } from "../tools/engine/emulator";
+import { PolicyConfigError } from "../tools/engine/policyConfig";
+import { startPolicyPack, type PolicyViolation, type RunningPolicyPack } from "../tools/engine/policyRunner";
+import { readStackConfig } from "../tools/engine/stackFiles";
+import { previewStack } from "./helpers";
+
+/*
+ * Every policy is exercised through the real analyzer: the pack runs as the Pulumi CLI runs it (run-policy-pack,
+ * its gRPC server), configured with a stack's policy config file, and each case sends recorded-resource fixtures
+ * (property names from the provider SDKs) through Analyze and AnalyzeStack.
+ */
+
+const configDir = path.join(__dirname, "..", "policies", "config");
+const packs: Record<"production" | "staging" | "dev", RunningPolicyPack> = {} as never;
+
+const start = (stack: keyof typeof packs) => {
+    const file = readStackConfig(stack);
+    return startPolicyPack({
+        stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys },
+        config: path.join(configDir, `${stack}.json`),
+        onOutput: () => undefined,
+        startTimeoutMs: 110_000,
+    });
+};
+
+before(async function () {
+    this.timeout(120_000);
+    // The first start type-checks and caches the pack (ts-node, as the CLI runs it); the others then start warm.
+    packs.production = await start("production");
+    [packs.staging, packs.dev] = await Promise.all([start("staging"), start("dev")]);
+});
+
+after(async () => {
+    await Promise.all(Object.values(packs).map((pack) => pack.close()));
+});
+
+// ---- Fixtures: resources as the emulated engine records them.
+
+const urnPrefix = "urn:pulumi:fixture::fraud-platform::";
+const stackUrn = `${urnPrefix}pulumi:pulumi:Stack::fraud-platform-fixture`;
+
+interface FixtureOptions {
+    protect?: boolean;
+    /** Property name to the fixtures it takes values from (the engine's propertyDependencies). */
+    from?: Record<string, RecordedResource[]>;
+    dependsOn?: RecordedResource[];
+    custom?: boolean;
+}
+
+function res(type: string, name: string, inputs: Record<string, unknown> = {}, options: FixtureOptions = {}): RecordedResource {
+    const propertyDependencies: Record<string, string[]> = {};
+    for (const [key, sources] of Object.entries(options.from ?? {})) propertyDependencies[key] = sources.map((s) => s.urn);
+    return {
+        urn: `${urnPrefix}${type}::${name}`,
+        type,
+        name,
+        parent: stackUrn,
+        custom: options.custom ?? true,
+        inputs,
+        protect: options.protect ?? false,
+        dependencies: [...new Set([...Object.values(propertyDependencies).flat(), ...(options.dependsOn ?? []).map((d) => d.urn)])],
+        propertyDependencies,
+        provider: "",
+        aliases: [],
+        ignoreChanges: [],
+        replaceOnChanges: [],
+        deleteBeforeReplace: false,
+        retainOnDelete: false,
+        additionalSecretOutputs: [],
+    };
+}
+
+const unknown = wire.unknown;
+const secret = (value: unknown) => ({ [wire.sigKey]: wire.secretSig, value });
+
+/** Analyzes the fixtures (each resource, then the stack) and returns the violations of one policy. */
+async function check(pack: RunningPolicyPack, policy: string, resources: RecordedResource[]): Promise<PolicyViolation[]> {
+    const violations = await pack.analyze(resources);
+    return violations.filter((v) => v.policy === policy);
+}
+
+const mandatory = (violations: PolicyViolation[]) => violations.filter((v) => v.enforcementLevel === "mandatory");
+
+const t = {
+    rdsInstance: "aws:rds/instance:Instance",
+    rdsCluster: "aws:rds/cluster:Cluster",
+    replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+    bucket: "aws:s3/bucket:Bucket",
+    bucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
+    targetGroup: "aws:lb/targetGroup:TargetGroup",
+    loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
+    ecsService: "aws:ecs/service:Service",
+    taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    doDatabase: "digitalocean:index/databaseCluster:DatabaseCluster",
+    doValkeyConfig: "digitalocean:index/databaseValkeyConfig:DatabaseValkeyConfig",
+    doApp: "digitalocean:index/app:App",
+    doUptimeCheck: "digitalocean:index/uptimeCheck:UptimeCheck",
+    doUptimeAlert: "digitalocean:index/uptimeAlert:UptimeAlert",
+    container: "docker:index/container:Container",
+    remoteImage: "docker:index/remoteImage:RemoteImage",
+    volume: "docker:index/volume:Volume",
+};
+
+const compliantRds = { backupRetentionPeriod: 7, skipFinalSnapshot: false, finalSnapshotIdentifier: "db-final", deletionProtection: true, storageEncrypted: true };
+
+// ---- The pack as the CLI sees it.
+
+describe("policy pack: what it publishes", () => {
+    it("serves every backup and health-check rule, mandatory, with a description, settings with defaults and remediation", () => {
+        const { info } = packs.staging;
+        expect(info.name).to.equal("fraud-platform-policies");
+        expect(info.version).to.equal(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policies", "package.json"), "utf8")).version);
+        expect(info.policies.map((p) => p.name)).to.have.members([
+            "rds-backup-retention", "rds-final-snapshot", "rds-deletion-protection", "rds-storage-encrypted",
+            "elasticache-snapshot-retention", "elasticache-automatic-failover", "s3-bucket-versioning",
+            "digitalocean-database-standby-nodes", "digitalocean-valkey-persistence", "docker-data-on-named-volume",
+            "stateful-resources-protected", "alb-target-group-health-check", "ecs-service-health-check-grace-period",
+            "ecs-service-circuit-breaker-rollback", "ecs-service-alarm-rollback", "ecs-task-container-health-checks",
+            "digitalocean-app-health-checks", "digitalocean-app-deployment-failed-alert", "docker-container-health-check",
+            "public-services-watched",
+        ]);
+        for (const policy of info.policies) {
+            expect(policy.enforcementLevel, policy.name).to.equal("mandatory");
+            expect(policy.description, policy.name).to.have.length.greaterThan(20);
+            expect(policy.remediation, policy.name).to.have.length.greaterThan(20);
+            const settings = Object.values(policy.configSchema);
+            expect(settings, policy.name).to.not.be.empty;
+            for (const setting of settings) expect(setting.default, policy.name).to.not.equal(undefined);
+        }
+    });
+
+    it("has policy config files that name only its policies", () => {
+        const names = new Set(packs.staging.info.policies.map((p) => p.name));
+        for (const file of fs.readdirSync(configDir)) {
+            const config = JSON.parse(fs.readFileSync(path.join(configDir, file), "utf8")) as Record<string, unknown>;
+            for (const policy of Object.keys(config)) expect(names.has(policy) || policy === "all", `${file}: ${policy}`).to.equal(true);
+        }
+    });
+
+    it("puts the remediation in every violation message", async () => {
+        const violations = await packs.production.analyze([res(t.rdsInstance, "db", { engine: "postgres" })]);
+        expect(violations).to.not.be.empty;
+        for (const v of violations) expect(v.message, v.policy).to.match(/\nRemediation: \S/);
+    });
+});
+
+describe("policy pack: configuration, as --policy-pack-config applies it", () => {
+    afterEach(() => packs.dev.reconfigure(path.join(configDir, "dev.json")));
+
+    it("refuses a setting outside its schema, naming the policy and setting, before configuring the pack", async () => {
+        const error = await packs.dev.reconfigure({ "rds-backup-retention": { minimumRetentionDays: 0 }, "alb-target-group-health-check": { maxIntervalSeconds: "60" } }).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        expect(error).to.be.instanceOf(PolicyConfigError);
+        expect((error as PolicyConfigError).problems).to.deep.equal([
+            "rds-backup-retention.minimumRetentionDays: 0 is less than the minimum 1",
+            'alb-target-group-health-check.maxIntervalSeconds: "60" is not of type integer',
+        ]);
+    });
+
+    it("lets a config file lower a policy to advisory or disable it", async () => {
+        const unencrypted = [res(t.rdsInstance, "db", { ...compliantRds, storageEncrypted: false })];
+        await packs.dev.reconfigure({ "rds-storage-encrypted": "advisory" });
+        expect((await check(packs.dev, "rds-storage-encrypted", unencrypted)).map((v) => v.enforcementLevel)).to.deep.equal(["advisory"]);
+        await packs.dev.reconfigure({ all: "disabled" });
+        expect(await packs.dev.analyze(unencrypted)).to.deep.equal([]);
+    });
+});
+
+// ---- Backups and data loss.
+
+describe("rds-backup-retention", () => {
+    it("refuses fewer days of backups than the stack's minimum (7 in production), read through secrets", async () => {
+        const [violation] = await check(packs.production, "rds-backup-retention", [res(t.rdsInstance, "db", { ...compliantRds, backupRetentionPeriod: secret(3) })]);
+        expect(violation.urn).to.equal(`${urnPrefix}${t.rdsInstance}::db`);
+        expect(violation.message).to.contain("backupRetentionPeriod is 3 day(s); at least 7 required");
+        expect(await check(packs.production, "rds-backup-retention", [res(t.rdsCluster, "aurora", { engine: "aurora-postgresql" })])).to.have.length(1);
+    });
+
+    it("accepts enough days, a lower minimum where the stack's config sets one, and read replicas", async () => {
+        expect(await check(packs.production, "rds-backup-retention", [res(t.rdsInstance, "db", compliantRds)])).to.deep.equal([]);
+        expect(await check(packs.dev, "rds-backup-retention", [res(t.rdsInstance, "db", { ...compliantRds, backupRetentionPeriod: 1 })])).to.deep.equal([]);
+        expect(await check(packs.production, "rds-backup-retention", [res(t.rdsInstance, "replica", { replicateSourceDb: "db", backupRetentionPeriod: 0 })])).to.deep.equal([]);
+    });
+});
+
+describe("rds-final-snapshot", () => {
+    it("refuses skipping the final snapshot, or a snapshot without a name", async () => {
+        const skipped = await check(packs.staging, "rds-final-snapshot", [res(t.rdsInstance, "db", { ...compliantRds, skipFinalSnapshot: true })]);
+        expect(skipped[0].message).to.contain("skipFinalSnapshot is true");
+        const unnamed = await check(packs.staging, "rds-final-snapshot", [res(t.rdsCluster, "aurora", { engine: "aurora-postgresql", skipFinalSnapshot: false })]);
+        expect(unnamed[0].message).to.contain("finalSnapshotIdentifier is not set");
+    });
+
+    it("accepts a named final snapshot, even one only known at update time", async () => {
+        expect(await check(packs.staging, "rds-final-snapshot", [res(t.rdsInstance, "db", compliantRds)])).to.deep.equal([]);
+        expect(await check(packs.staging, "rds-final-snapshot", [res(t.rdsInstance, "db", { ...compliantRds, finalSnapshotIdentifier: unknown })])).to.deep.equal([]);
+    });
+});
+
+describe("rds-deletion-protection", () => {
+    it("refuses an unprotected database on the production stack only", async () => {
+        const database = [res(t.rdsInstance, "db", { ...compliantRds, deletionProtection: false })];
+        expect((await check(packs.production, "rds-deletion-protection", database))[0].message).to.contain("production stack 'production'");
+        expect(await check(packs.staging, "rds-deletion-protection", database)).to.deep.equal([]);
+    });
+
+    it("accepts deletion protection in production", async () => {
+        expect(await check(packs.production, "rds-deletion-protection", [res(t.rdsCluster, "aurora", { engine: "aurora-postgresql", deletionProtection: true })])).to.deep.equal([]);
+    });
+});
+
+describe("rds-storage-encrypted", () => {
+    it("refuses unencrypted storage and accepts encrypted storage", async () => {
+        expect(await check(packs.staging, "rds-storage-encrypted", [res(t.rdsInstance, "db", { ...compliantRds, storageEncrypted: false })])).to.have.length(1);
+        expect(await check(packs.staging, "rds-storage-encrypted", [res(t.rdsInstance, "db", compliantRds)])).to.deep.equal([]);
+    });
+});
+
+describe("elasticache-snapshot-retention", () => {
+    it("refuses snapshots off, and fewer days than production's 7", async () => {
+        expect((await check(packs.staging, "elasticache-snapshot-retention", [res(t.replicationGroup, "redis", { engine: "redis" })]))[0].message).to.contain("automatic snapshots off");
+        expect(await check(packs.production, "elasticache-snapshot-retention", [res(t.replicationGroup, "redis", { snapshotRetentionLimit: 3 })])).to.have.length(1);
+    });
+
+    it("accepts the stack's minimum", async () => {
+        expect(await check(packs.staging, "elasticache-snapshot-retention", [res(t.replicationGroup, "redis", { snapshotRetentionLimit: 3 })])).to.deep.equal([]);
+        expect(await check(packs.production, "elasticache-snapshot-retention", [res(t.replicationGroup, "redis", { snapshotRetentionLimit: 7 })])).to.deep.equal([]);
+    });
+});
+
+describe("elasticache-automatic-failover", () => {
+    it("refuses replicas without automatic failover (and, in production, without Multi-AZ)", async () => {
+        expect(await check(packs.staging, "elasticache-automatic-failover", [res(t.replicationGroup, "redis", { numCacheClusters: 3 })])).to.have.length(1);
+        const singleZone = [res(t.replicationGroup, "redis", { numCacheClusters: 3, automaticFailoverEnabled: true, multiAzEnabled: false })];
+        expect((await check(packs.production, "elasticache-automatic-failover", singleZone))[0].message).to.contain("multiAzEnabled is false");
+        expect(await check(packs.staging, "elasticache-automatic-failover", singleZone)).to.deep.equal([]);
+    });
+
+    it("accepts failover with replicas, and a single node without", async () => {
+        expect(await check(packs.production, "elasticache-automatic-failover", [res(t.replicationGroup, "redis", { numCacheClusters: 3, automaticFailoverEnabled: true, multiAzEnabled: true })])).to.deep.equal([]);
+        expect(await check(packs.production, "elasticache-automatic-failover", [res(t.replicationGroup, "redis", { numCacheClusters: 1 })])).to.deep.equal([]);
+    });
+});
+
+describe("s3-bucket-versioning", () => {
+    const bucket = res(t.bucket, "models", { bucket: "fraud-models" });
+    const versioning = (status: string) => res(t.bucketVersioning, "models-versioning", { bucket: unknown, versioningConfiguration: { status } }, { from: { bucket: [bucket] } });
+
+    it("refuses a bucket with no versioning resource, or versioning suspended, naming the bucket", async () => {
+        const [missing] = await check(packs.staging, "s3-bucket-versioning", [bucket]);
+        expect(missing.urn).to.equal(bucket.urn);
+        expect(missing.message).to.contain("has no BucketVersioning resource");
+        expect((await check(packs.staging, "s3-bucket-versioning", [bucket, versioning("Suspended")]))[0].message).to.contain("Suspended, not Enabled");
+    });
+
+    it("accepts a BucketVersioning that takes the bucket's id (unknown in a preview) and enables versioning", async () => {
+        expect(await check(packs.staging, "s3-bucket-versioning", [bucket, versioning("Enabled")])).to.deep.equal([]);
+    });
+});
+
+describe("digitalocean-database-standby-nodes", () => {
+    it("refuses a single-node database on the production stack only", async () => {
+        const single = [res(t.doDatabase, "pg", { engine: "pg", nodeCount: 1, size: "db-s-1vcpu-1gb", region: "nyc3" })];
+        expect(await check(packs.production, "digitalocean-database-standby-nodes", single)).to.have.length(1);
+        expect(await check(packs.staging, "digitalocean-database-standby-nodes", single)).to.deep.equal([]);
+    });
+
+    it("accepts a standby node in production", async () => {
+        expect(await check(packs.production, "digitalocean-database-standby-nodes", [res(t.doDatabase, "pg", { engine: "pg", nodeCount: 2 })])).to.deep.equal([]);
+    });
+});
+
+describe("digitalocean-valkey-persistence", () => {
+    it("refuses persistence off and accepts rdb", async () => {
+        expect(await check(packs.staging, "digitalocean-valkey-persistence", [res(t.doValkeyConfig, "valkey", { clusterId: unknown, persistence: "off" })])).to.have.length(1);
+        expect(await check(packs.staging, "digitalocean-valkey-persistence", [res(t.doValkeyConfig, "valkey", { clusterId: unknown, persistence: "rdb" })])).to.deep.equal([]);
+    });
+});
+
+describe("docker-data-on-named-volume", () => {
+    // As the Docker backend builds them: the image is a RemoteImage's imageId, unknown in a preview.
+    const postgresImage = res(t.remoteImage, "postgres-image", { name: "postgres:16-alpine" });
+    const redisImage = res(t.remoteImage, "redis-image", { name: "docker.io/library/redis:7-alpine" });
+    const volume = res(t.volume, "pg-data", { name: "pg-data" });
+    const container = (name: string, image: RecordedResource, inputs: Record<string, unknown>, from: Record<string, RecordedResource[]> = {}) =>
+        res(t.container, name, { name, image: unknown, healthcheck: { tests: ["CMD", "true"] }, ...inputs }, { from: { image: [image], ...from } });
+
+    it("refuses PostgreSQL or Redis data in the container layer or on a bind mount", async () => {
+        const [layer] = await check(packs.dev, "docker-data-on-named-volume", [postgresImage, container("postgres", postgresImage, {})]);
+        expect(layer.message).to.contain("runs PostgreSQL (postgres:16-alpine) with its data directory /var/lib/postgresql/data in the container's writable layer");
+        const bound = container("redis", redisImage, { mounts: [{ type: "bind", source: "/srv/redis", target: "/data" }] });
+        expect((await check(packs.dev, "docker-data-on-named-volume", [redisImage, bound]))[0].message).to.contain("bind mount of /srv/redis");
+        // PGDATA moves the data directory: a volume on the default one no longer holds the data.
+        const moved = container("postgres", postgresImage, { envs: ["PGDATA=/pgdata"], mounts: [{ type: "volume", source: "pg-data", target: "/var/lib/postgresql/data" }] });
+        expect(await check(packs.dev, "docker-data-on-named-volume", [postgresImage, moved])).to.have.length(1);
+    });
+
+    it("accepts a named volume, including one whose name comes from a docker.Volume, and ignores other images", async () => {
+        const mounted = container("postgres", postgresImage, { mounts: [{ type: "volume", source: unknown, target: "/var/lib/postgresql/data" }] }, { mounts: [volume] });
+        expect(await check(packs.dev, "docker-data-on-named-volume", [postgresImage, volume, mounted])).to.deep.equal([]);
+        const redis = container("redis", redisImage, { volumes: [{ volumeName: "redis-data", containerPath: "/data" }] });
+        expect(await check(packs.dev, "docker-data-on-named-volume", [redisImage, redis])).to.deep.equal([]);
+        const api = res(t.container, "api", { image: "ghcr.io/dygsom/fraud-api:1.4.2" });
+        expect(await check(packs.dev, "docker-data-on-named-volume", [api])).to.deep.equal([]);
+    });
+});
+
+describe("stateful-resources-protected", () => {
+    it("refuses a data-holding resource without protect on the production stack only", async () => {
+        const unprotected = [res(t.volume, "pg-data", { name: "pg-data" }), res(t.rdsInstance, "db", compliantRds)];
+        const violations = await check(packs.production, "stateful-resources-protected", unprotected);
+        expect(violations.map((v) => v.urn)).to.deep.equal(unprotected.map((r) => r.urn));
+        expect(await check(packs.staging, "stateful-resources-protected", unprotected)).to.deep.equal([]);
+    });
+
+    it("accepts protected ones in production, and leaves stateless resources alone", async () => {
+        expect(await check(packs.production, "stateful-resources-protected", [res(t.rdsInstance, "db", compliantRds, { protect: true }), res(t.targetGroup, "tg", {})])).to.deep.equal([]);
+    });
+});
+
+// ---- Health checks and rollback.
+
+describe("alb-target-group-health-check", () => {
+    const saneCheck = { enabled: true, path: "/health/ready", interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" };
+
+    it("refuses no health check, a disabled one, the default path, or thresholds beyond the stack's limits", async () => {
+        expect((await check(packs.staging, "alb-target-group-health-check", [res(t.targetGroup, "tg", { protocol: "HTTP", targetType: "ip" })]))[0].message).to.contain("healthCheck is not set");
+        expect((await check(packs.staging, "alb-target-group-health-check", [res(t.targetGroup, "tg", { healthCheck: { ...saneCheck, enabled: false } })]))[0].message).to.contain("disabled");
+        const { path: _path, ...withoutPath } = saneCheck;
+        expect((await check(packs.staging, "alb-target-group-health-check", [res(t.targetGroup, "tg", { healthCheck: withoutPath })]))[0].message).to.contain("healthCheck.path is not set");
+        const slow = [res("aws:alb/targetGroup:TargetGroup", "tg", { healthCheck: { ...saneCheck, interval: 60, healthyThreshold: 5 } })];
+        expect((await check(packs.production, "alb-target-group-health-check", slow))[0].message).to.contain("healthCheck.interval is 60 s (at most 30); healthCheck.healthyThreshold is 5 (at most 3)");
+    });
+
+    it("accepts an explicit path with sane thresholds, and network target groups without a path", async () => {
+        expect(await check(packs.production, "alb-target-group-health-check", [res(t.targetGroup, "tg", { protocol: "HTTP", healthCheck: saneCheck })])).to.deep.equal([]);
+        expect(await check(packs.production, "alb-target-group-health-check", [res(t.targetGroup, "nlb-tg", { protocol: "TCP", healthCheck: { protocol: "TCP" } })])).to.deep.equal([]);
+    });
+});
+
+const behindLoadBalancer = { loadBalancers: [{ targetGroupArn: unknown, containerName: "api", containerPort: 8000 }] };
+const safeDeployment = {
+    healthCheckGracePeriodSeconds: 60,
+    deploymentCircuitBreaker: { enable: true, rollback: true },
+    alarms: { enable: true, rollback: true, alarmNames: ["api-5xx", "api-p95"] },
+};
+
+describe("ecs-service-health-check-grace-period", () => {
+    it("refuses a load-balanced service without a grace period, or a shorter one than production's 30 s", async () => {
+        expect(await check(packs.staging, "ecs-service-health-check-grace-period", [res(t.ecsService, "api", { ...behindLoadBalancer, ...safeDeployment, healthCheckGracePeriodSeconds: undefined })])).to.have.length(1);
+        expect(await check(packs.production, "ecs-service-health-check-grace-period", [res(t.ecsService, "api", { ...behindLoadBalancer, ...safeDeployment, healthCheckGracePeriodSeconds: 15 })])).to.have.length(1);
+    });
+
+    it("accepts a grace period, and services without a load balancer", async () => {
+        expect(await check(packs.production, "ecs-service-health-check-grace-period", [res(t.ecsService, "api", { ...behindLoadBalancer, ...safeDeployment })])).to.deep.equal([]);
+        expect(await check(packs.production, "ecs-service-health-check-grace-period", [res(t.ecsService, "worker", {})])).to.deep.equal([]);
+    });
+});
+
+describe("ecs-service-circuit-breaker-rollback", () => {
+    it("refuses a circuit breaker that does not roll back, and (where the stack asks) workers without one", async () => {
+        const noRollback = [res(t.ecsService, "api", { ...behindLoadBalancer, ...safeDeployment, deploymentCircuitBreaker: { enable: true, rollback: false } })];
+        expect((await check(packs.dev, "ecs-service-circuit-breaker-rollback", noRollback))[0].message).to.contain("{ enable: true, rollback: false }");
+        expect(await check(packs.production, "ecs-service-circuit-breaker-rollback", [res(t.ecsService, "worker", {})])).to.have.length(1);
+    });
+
+    it("accepts enable and rollback; by default leaves workers and CodeDeploy services alone", async () => {
+        expect(await check(packs.production, "ecs-service-circuit-breaker-rollback", [res(t.ecsService, "api", { ...behindLoadBalancer, ...safeDeployment })])).to.deep.equal([]);
+        expect(await check(packs.dev, "ecs-service-circuit-breaker-rollback", [res(t.ecsService, "worker", {})])).to.deep.equal([]);
+        expect(await check(packs.production, "ecs-service-circuit-breaker-rollback", [res(t.ecsService, "api", { ...behindLoadBalancer, deploymentController: { type: "CODE_DEPLOY" } })])).to.deep.equal([]);
+    });
+});
+
+describe("ecs-service-alarm-rollback", () => {
+    it("refuses a load-balanced service without alarm rollback, or with fewer alarms than production's 2", async () => {
+        expect(await check(packs.staging, "ecs-service-alarm-rollback", [res(t.ecsService, "api", { ...behindLoadBalancer, ...safeDeployment, alarms: undefined })])).to.have.length(1);
+        const oneAlarm = [res(t.ecsService, "api", { ...behindLoadBalancer, ...safeDeployment, alarms: { enable: true, rollback: true, alarmNames: [unknown] } })];
+        expect((await check(packs.production, "ecs-service-alarm-rollback", oneAlarm))[0].message).to.contain("lists 1 alarm(s); at least 2 required");
+        expect(await check(packs.staging, "ecs-service-alarm-rollback", oneAlarm)).to.deep.equal([]);
+    });
+
+    it("accepts alarm rollback with enough alarms", async () => {
+        expect(await check(packs.production, "ecs-service-alarm-rollback", [res(t.ecsService, "api", { ...behindLoadBalancer, ...safeDeployment })])).to.deep.equal([]);
+    });
+});
+
+describe("ecs-task-container-health-checks", () => {
+    const definitions = (containers: object[]) => ({ family: "api", containerDefinitions: JSON.stringify(containers) });
+    const healthy = { name: "api", essential: true, healthCheck: { command: ["CMD-SHELL", "curl -f http://127.0.0.1:8000/health/live"], interval: 10 } };
+
+    it("refuses an essential container (essential unless it says otherwise) without a health check, naming it", async () => {
+        const [violation] = await check(packs.staging, "ecs-task-container-health-checks", [res(t.taskDefinition, "api-task", definitions([healthy, { name: "migrate" }]))]);
+        expect(violation.message).to.contain("container 'migrate' has no health check");
+        expect(await check(packs.staging, "ecs-task-container-health-checks", [res(t.taskDefinition, "api-task", definitions([{ ...healthy, healthCheck: { command: ["NONE"] } }]))])).to.have.length(1);
+    });
+
+    it("accepts health checks on essential containers, and sidecars without one", async () => {
+        expect(await check(packs.staging, "ecs-task-container-health-checks", [res(t.taskDefinition, "api-task", definitions([healthy, { name: "log-router", essential: false }]))])).to.deep.equal([]);
+    });
+
+    it("reports, as the real server does, that it cannot run on definitions only known at update time", async () => {
+        const [violation] = await check(packs.staging, "ecs-task-container-health-checks", [res(t.taskDefinition, "api-task", { family: "api", containerDefinitions: unknown })]);
+        expect(violation.enforcementLevel).to.equal("advisory");
+        expect(violation.message).to.contain("can't run policy 'ecs-task-container-health-checks'").and.contain("during preview");
+    });
+});
+
+const appSpec = (services: object[], alerts: object[] = [{ rule: "DEPLOYMENT_FAILED" }, { rule: "DOMAIN_FAILED" }]) => ({
+    spec: { name: "fraud-staging", region: "nyc", alerts, services, ingress: { rules: [{ component: { name: "api" }, match: { path: { prefix: "/" } } }] } },
+});
+const checkedService = { name: "api", httpPort: 8000, healthCheck: { httpPath: "/health", periodSeconds: 10 }, livenessHealthCheck: { httpPath: "/health/live" } };
+
+describe("digitalocean-app-health-checks", () => {
+    it("refuses a service without a health check, or with a TCP-only one", async () => {
+        const violations = await check(packs.staging, "digitalocean-app-health-checks", [res(t.doApp, "app", appSpec([{ name: "api", httpPort: 8000 }, { name: "ml", healthCheck: { port: 8001 } }]))]);
+        expect(violations.map((v) => v.message.split("\n")[1])).to.deep.equal([
+            "service 'api' has no health check: App Platform routes traffic to instances whose application is not ready.",
+            "service 'ml' has a health check without an httpPath (TCP only): App Platform routes traffic to instances whose application is not ready.",
+        ]);
+    });
+
+    it("accepts HTTP health checks (with the liveness check the stacks' config asks for)", async () => {
+        expect(await check(packs.production, "digitalocean-app-health-checks", [res(t.doApp, "app", appSpec([checkedService]))])).to.deep.equal([]);
+        const { livenessHealthCheck: _liveness, ...readinessOnly } = checkedService;
+        expect(await check(packs.production, "digitalocean-app-health-checks", [res(t.doApp, "app", appSpec([readinessOnly]))])).to.have.length(1);
+        expect(await check(packs.dev, "digitalocean-app-health-checks", [res(t.doApp, "app", appSpec([readinessOnly]))])).to.deep.equal([]);
+    });
+});
+
+describe("digitalocean-app-deployment-failed-alert", () => {
+    it("refuses an app without an enabled DEPLOYMENT_FAILED alert", async () => {
+        expect(await check(packs.staging, "digitalocean-app-deployment-failed-alert", [res(t.doApp, "app", appSpec([checkedService], []))])).to.have.length(1);
+        expect(await check(packs.staging, "digitalocean-app-deployment-failed-alert", [res(t.doApp, "app", appSpec([checkedService], [{ rule: "DEPLOYMENT_FAILED", disabled: true }]))])).to.have.length(1);
+    });
+
+    it("accepts the alert (production also asks for DOMAIN_FAILED)", async () => {
+        const deploymentOnly = [res(t.doApp, "app", appSpec([checkedService], [{ rule: "DEPLOYMENT_FAILED" }]))];
+        expect(await check(packs.staging, "digitalocean-app-deployment-failed-alert", deploymentOnly)).to.deep.equal([]);
+        expect((await check(packs.production, "digitalocean-app-deployment-failed-alert", deploymentOnly))[0].message).to.contain("no enabled DOMAIN_FAILED alert");
+    });
+});
+
+describe("docker-container-health-check", () => {
+    it("refuses a container without a health check, with NONE, or checking less often than dev's 30 s", async () => {
+        expect(await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { image: "api:1" })])).to.have.length(1);
+        expect(await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { image: "api:1", healthcheck: { tests: ["NONE"] } })])).to.have.length(1);
+        expect((await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { healthcheck: { tests: ["CMD", "true"], interval: "1m" } })]))[0].message).to.contain("interval is 1m (at most 30 s)");
+    });
+
+    it("accepts a health check at a sane interval", async () => {
+        expect(await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { healthcheck: { tests: ["CMD", "true"], interval: "10s" } })])).to.deep.equal([]);
+    });
+});
+
+describe("public-services-watched", () => {
+    describe("on AWS", () => {
+        const targetGroup = res(t.targetGroup, "api-tg", { protocol: "HTTP" });
+        const loadBalancer = (internal: boolean) => res(t.loadBalancer, "alb", { internal, loadBalancerType: "application" });
+        const stackWith = (internal: boolean, ...extra: RecordedResource[]) => {
+            const lb = loadBalancer(internal);
+            const listener = res(t.listener, "https", { loadBalancerArn: unknown, defaultActions: [{ type: "forward", targetGroupArn: unknown }] }, { from: { loadBalancerArn: [lb], defaultActions: [targetGroup] } });
+            const service = res(t.ecsService, "api", behindLoadBalancer, { from: { loadBalancers: [targetGroup] } });
+            return [targetGroup, lb, listener, service, ...extra];
+        };
+        const healthAlarm = (alarmActions: unknown[]) =>
+            res(t.metricAlarm, "api-unhealthy", { metricName: "UnHealthyHostCount", namespace: "AWS/ApplicationELB", dimensions: { TargetGroup: unknown, LoadBalancer: unknown }, alarmActions }, { from: { dimensions: [targetGroup] } });
+
+        it("refuses an internet-facing service with no health alarm, or one that notifies nobody", async () => {
+            const [violation] = await check(packs.production, "public-services-watched", stackWith(false));
+            expect(violation.urn).to.equal(`${urnPrefix}${t.ecsService}::api`);
+            expect(violation.message).to.contain("serves the internet through api-tg");
+            expect(await check(packs.production, "public-services-watched", stackWith(false, healthAlarm([])))).to.have.length(1);
+        });
+
+        it("accepts an alarm with actions on the target group's health, and internal services", async () => {
+            expect(await check(packs.production, "public-services-watched", stackWith(false, healthAlarm([unknown])))).to.deep.equal([]);
+            expect(await check(packs.production, "public-services-watched", stackWith(true))).to.deep.equal([]);
+        });
+    });
+
+    describe("on DigitalOcean", () => {
+        const app = res(t.doApp, "app", appSpec([checkedService]));
+        const uptimeCheck = res(t.doUptimeCheck, "uptime", { target: unknown, type: "https", enabled: true }, { from: { target: [app] } });
+        const alert = (type: string) => res(t.doUptimeAlert, `uptime-${type}`, { checkId: unknown, type, period: "2m", notifications: [{ emails: ["oncall@example.com"] }] }, { from: { checkId: [uptimeCheck] } });
+
+        it("refuses a public app without an uptime check, or whose check alerts only on latency", async () => {
+            expect((await check(packs.staging, "public-services-watched", [app]))[0].message).to.contain("serves api publicly, but no uptime check targets the app");
+            expect(await check(packs.staging, "public-services-watched", [app, uptimeCheck, alert("latency")])).to.have.length(1);
+        });
+
+        it("accepts an uptime check with a down alert", async () => {
+            expect(await check(packs.staging, "public-services-watched", [app, uptimeCheck, alert("down_global")])).to.deep.equal([]);
+        });
+    });
+
+    describe("on Docker", () => {
+        const api = (ip?: string) => res(t.container, "api", { name: "fraud-dev-api", ports: [{ internal: 8000, external: 8000, ...(ip ? { ip } : {}) }] });
+        const prometheusImage = res(t.remoteImage, "prometheus-image", { name: "prom/prometheus:v2.53.0" });
+        const prometheus = (watched: RecordedResource) =>
+            res(t.container, "prometheus", { image: unknown, uploads: [{ file: "/etc/prometheus/rules/api.yml", content: "groups:\n  - name: api\n    rules:\n      - alert: ApiDown\n        expr: up == 0\n" }] }, { from: { image: [prometheusImage] }, dependsOn: [watched] });
+
+        it("refuses a container published on every interface with no alerting Prometheus scraping it", async () => {
+            expect((await check(packs.dev, "public-services-watched", [api()]))[0].message).to.contain("publishes a port beyond loopback");
+        });
+
+        it("accepts one watched by Prometheus alert rules, and ports bound to loopback", async () => {
+            const published = api("0.0.0.0");
+            expect(await check(packs.dev, "public-services-watched", [published, prometheusImage, prometheus(published)])).to.deep.equal([]);
+            expect(await check(packs.dev, "public-services-watched", [api("127.0.0.1")])).to.deep.equal([]);
+        });
+    });
+});
+
+// ---- The stacks in the repository, through the emulated engine and the pack with their policy config.
+
+describe("stacks in the repository", function () {
+    this.timeout(60_000);
+
+    for (const stack of ["dev", "staging", "production"] as const) {
+        it(`${stack} previews with no mandatory violation under policies/config/${stack}.json`, async () => {
+            const preview = await previewStack(stack);
+            const violations = mandatory(await packs[stack].analyze(preview.resources));
+            expect(violations.map((v) => `${v.policy} ${v.urn}`)).to.deep.equal([]);
+        });
+    }
+
+    it("a production copy with 3 days of database backups fails with rds-backup-retention", async () => {
+        const preview = await previewStack("production", { database: { backupRetentionDays: 3 } });
+        const violations = mandatory(await packs.production.analyze(preview.resources));
+        expect(violations.map((v) => v.policy)).to.deep.equal(["rds-backup-retention"]);
+    });
+
+    it("a dev copy whose api checks its health every 2 minutes fails with docker-container-health-check", async () => {
+        const preview = await previewStack("dev", { services: { ...devServices(), api: { ...devServices().api, healthCheck: { intervalSeconds: 120 } } } });
+        const violations = mandatory(await packs.dev.analyze(preview.resources));
+        expect(violations.map((v) => [v.policy, v.urn.split("::").pop()])).to.deep.equal([["docker-container-health-check", "fraud-dev-app-api"]]);
+    });
+});
+
+/** The dev stack file's services, to override one of them. */
+function devServices(): Record<string, Record<string, unknown>> {
+    return JSON.parse(readStackConfig("dev").config["fraud-platform:services"]) as Record<string, Record<string, unknown>>;
+}
