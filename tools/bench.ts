@@ -139,13 +139,14 @@ function median(values: number[]): number {
  */
 async function measurePreview(stack: string, withPolicies: boolean, recording: string | undefined): Promise<Sample> {
     const started = performance.now();
-    const { analyzeAsRegistered, startPolicyPack } = await import("./engine/policyRunner");
+    const { analyzeAsRegistered, stackPolicyConfig, startPolicyPack } = await import("./engine/policyRunner");
     const { readStackConfig } = await import("./engine/stackFiles");
     const file = readStackConfig(stack);
     let packReadyMs = 0;
     const packStarting = withPolicies
         ? startPolicyPack({
               stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys },
+              config: stackPolicyConfig(stack),
               onOutput: (line) => process.stderr.write(`[policy pack] ${line}\n`),
           }).then((pack) => {
               packReadyMs = performance.now() - started;

@@ -211,6 +211,12 @@ export function analyzeAsRegistered(pack: Promise<RunningPolicyPack>): {
     };
 }
 
+/** The stack's policy config file, `policies/config/<stack>.json`, when the pack has one. */
+export function stackPolicyConfig(stack: string, dir = defaultPolicyPackDir): string | undefined {
+    const file = path.join(dir, "config", `${stack}.json`);
+    return fs.existsSync(file) ? file : undefined;
+}
+
 const readConfig = (config: string | Record<string, unknown>): PolicyPackConfig => (typeof config === "string" ? readPolicyPackConfig(config) : parsePolicyPackConfig(config));
 
 function spawnPack(dir: string, stack: StackIdentity, dryRun: boolean): ChildProcess {
