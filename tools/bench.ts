@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--stack production] [--iterations 5]`
+ * `npm run bench -- [--stack <name>] [--iterations 5]` (default stack: production, else the first stack file)
  *
  * Compares, in one run, the offline preview of a stack with the policy pack against a floor: the same
  * resources registered by a bare program (no components, no policies; each recorded registration replayed
@@ -41,13 +41,13 @@ const targetRatio = 1.5;
 async function main() {
     const { values } = parseArgs({
         options: {
-            stack: { type: "string", default: "production" },
+            stack: { type: "string" },
             iterations: { type: "string", default: "5" },
             child: { type: "string" },
             recording: { type: "string" },
         },
     });
-    const stack = values.stack!;
+    const stack = values.stack ?? (await defaultStack());
     if (values.child) {
         const variant = values.child as Variant;
         const sample = variant === "floor" ? await measureFloor(stack, values.recording!) : await measurePreview(stack, variant === "preview", values.recording);
@@ -57,6 +57,14 @@ async function main() {
     const iterations = Number(values.iterations);
     if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`--iterations must be a positive integer, got ${values.iterations}`);
     await compare(stack, iterations);
+}
+
+/** production when the repository has it, else the first stack file there is. */
+async function defaultStack(): Promise<string> {
+    const { listStacks } = await import("./engine/stackFiles");
+    const stacks = listStacks();
+    if (stacks.length === 0) throw new Error("no Pulumi.<stack>.yaml in the repository to benchmark");
+    return stacks.includes("production") ? "production" : stacks[0];
 }
 
 // ---- The parent: runs the variants alternately, each in its own process, and prints the comparison.
