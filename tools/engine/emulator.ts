@@ -174,7 +174,9 @@ const sdkInternals = {
 
 /** The URN the engine (and MockMonitor) gives a resource: parent's type chain, then its own type and name. */
 export function urnOf(parent: string, type: string, name: string): string {
-    const qualifiedType = parent ? `${parent.split("::")[2]}$${type}` : type; // [2] is the parent's full type chain
+    const parentType = parent ? parent.split("::")[2] : ""; // [2] is the parent's full type chain
+    // Like the engine, leave the root stack's type out of its children's chains.
+    const qualifiedType = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
     return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${name}`;
 }
 
