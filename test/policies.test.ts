@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { RecordedResource } from "../tools/engine/emulator";
-import { wire } from "../tools/engine/emulator";
+import { runProgram, wire, type RecordedResource } from "../tools/engine/emulator";
 import { PolicyConfigError } from "../tools/engine/policyConfig";
-import { startPolicyPack, type PolicyViolation, type RunningPolicyPack } from "../tools/engine/policyRunner";
+import { analyzeAsRegistered, formatPolicyReport, startPolicyPack, type PolicyViolation, type RunningPolicyPack } from "../tools/engine/policyRunner";
 import { readStackConfig } from "../tools/engine/stackFiles";
 import { previewStack } from "./helpers";
 
@@ -15,6 +14,8 @@ import { previewStack } from "./helpers";
  */
 
 const configDir = path.join(__dirname, "..", "policies", "config");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const program = require(path.join(__dirname, "..", "index.ts")) as () => Promise<Record<string, unknown>>;
 const packs: Record<"production" | "staging" | "dev", RunningPolicyPack> = {} as never;
 
 const start = (stack: keyof typeof packs) => {
@@ -540,10 +541,21 @@ describe("stacks in the repository", function () {
         expect(violations.map((v) => v.policy)).to.deep.equal(["rds-backup-retention"]);
     });
 
-    it("a dev copy whose api checks its health every 2 minutes fails with docker-container-health-check", async () => {
-        const preview = await previewStack("dev", { services: { ...devServices(), api: { ...devServices().api, healthCheck: { intervalSeconds: 120 } } } });
-        const violations = mandatory(await packs.dev.analyze(preview.resources));
-        expect(violations.map((v) => [v.policy, v.urn.split("::").pop()])).to.deep.equal([["docker-container-health-check", "fraud-dev-app-api"]]);
+    it("a dev copy whose api checks its health every 2 minutes fails with docker-container-health-check, analyzed as it registers", async () => {
+        const file = readStackConfig("dev");
+        const services = devServices();
+        const config = { ...file.config, "fraud-platform:services": JSON.stringify({ ...services, api: { ...services.api, healthCheck: { intervalSeconds: 120 } } }) };
+        // As the offline preview runs it: each registration goes to the pack while the program is still running.
+        const streaming = analyzeAsRegistered(Promise.resolve(packs.dev));
+        const { resources } = await runProgram({ project: file.project, stack: "dev", config, secretKeys: file.secretKeys, preview: true, program, onRegister: streaming.onRegister });
+        const violations = await streaming.finish(resources);
+
+        expect(mandatory(violations).map((v) => [v.policy, v.urn.split("::").pop()])).to.deep.equal([["docker-container-health-check", "fraud-dev-app-api"]]);
+        expect(violations).to.deep.equal(await packs.dev.analyze(resources));
+        const report = formatPolicyReport(packs.dev.info, violations);
+        expect(report).to.contain(`❌ fraud-platform-policies@v${packs.dev.info.version} (local: policies)`);
+        expect(report).to.contain("- [mandatory]  docker-container-health-check  (docker:index/container:Container: fraud-dev-app-api)");
+        expect(report).to.contain("healthcheck.interval is 120s (at most 30 s).");
     });
 });
 

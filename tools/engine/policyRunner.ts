@@ -9,7 +9,6 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import type { RecordedResource } from "./emulator";
 import {
-    enforcementLevels,
     parsePolicyPackConfig,
     readPolicyPackConfig,
     reconcilePolicyPackConfig,
@@ -98,7 +97,7 @@ export interface RunningPolicyPack {
 }
 
 /**
- * The wire markers of serialised property values (the same as `wire` in emulator.ts). Repeated here so that
+ * The wire markers of serialised property values (emulator.ts's `wire`, plus assets and archives). Repeated so that
  * importing the runner does not load the Pulumi SDK: a caller can start the pack first and load the program
  * while the pack boots.
  */
@@ -633,5 +632,3 @@ export function formatPolicyReport(info: PolicyPackInfo, violations: PolicyViola
     }
     return lines.join("\n");
 }
-
-export { enforcementLevels };
