@@ -9,7 +9,7 @@ import { repoRoot } from "../tools/engine/stackFiles";
 interface PreviewDocument {
     stack: string;
     resources: { urn: string; type: string; name: string; parent: string; inputs: Record<string, unknown>; protect: boolean; dependencies: string[] }[];
-    policyViolations: unknown[];
+    policyViolations: { policy: string; pack: string; enforcementLevel: string; urn: string; message: string }[];
 }
 
 function preview(...args: string[]) {
@@ -21,7 +21,39 @@ function preview(...args: string[]) {
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+function stackCopy(stack: string, edit: (config: Record<string, unknown>) => void): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-preview-"));
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    const parsed = YAML.parse(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    edit(parsed.config);
+    fs.writeFileSync(file, YAML.stringify(parsed));
+    return file;
+}
+
 describe("offline preview CLI", () => {
+    it("enforces the policy pack: a production copy with 3-day backups exits 1 naming rds-backup-retention", () => {
+        const file = stackCopy("production", (config) => {
+            config["fraud-platform:database"] = { backupRetentionDays: 3 };
+        });
+        const run = preview("--stack", "production", "--file", file, "--json");
+        expect(run.status, run.stderr).to.equal(1);
+        const document = JSON.parse(run.stdout) as PreviewDocument;
+        const violation = document.policyViolations.find((v) => v.policy === "rds-backup-retention");
+        expect(violation, JSON.stringify(document.policyViolations)).to.not.equal(undefined);
+        expect(violation!.enforcementLevel).to.equal("mandatory");
+        expect(violation!.pack).to.equal("fraud-platform-policies");
+        expect(violation!.urn).to.match(/aws:rds\/instance:Instance::fraud-production-db-postgres$/);
+        expect(run.stderr).to.include("rds-backup-retention");
+    });
+
+    it("previews every committed stack with the pack and no mandatory violation", () => {
+        const run = preview("--json");
+        expect(run.status, run.stderr).to.equal(0);
+        const documents = JSON.parse(run.stdout) as { stack: string; policyViolations: { enforcementLevel: string }[] }[];
+        expect(documents.map((d) => d.stack)).to.deep.equal(["dev", "production", "staging"]);
+        for (const d of documents) expect(d.policyViolations.filter((v) => v.enforcementLevel === "mandatory"), d.stack).to.deep.equal([]);
+    });
+
     it("prints the dev stack as one JSON document: network, both data volumes, six or more containers with health checks", () => {
         const run = preview("--stack", "dev", "--json");
         expect(run.status, run.stderr).to.equal(0);

@@ -9,16 +9,19 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigValidationError } from "../config";
 import { runProgram, type RecordedResource } from "./engine/emulator";
+import {
+    analyzeAsRegistered,
+    formatPolicyReport,
+    hasMandatoryViolation,
+    stackPolicyConfig,
+    startPolicyPack,
+    type PolicyViolation,
+    type RunningPolicyPack,
+} from "./engine/policyRunner";
 import { countByType, displayValue, renderTree } from "./engine/display";
 import { listStacks, readStackConfig, repoRoot } from "./engine/stackFiles";
 
-export interface PolicyViolationRecord {
-    policy: string;
-    pack: string;
-    enforcementLevel: string;
-    urn: string;
-    message: string;
-}
+export type PolicyViolationRecord = PolicyViolation;
 
 export interface StackPreview {
     stack: string;
@@ -40,15 +43,37 @@ export interface PreviewOutcome {
     configError?: string;
     recorded: RecordedResource[];
     placeholders: string[];
+    /** What the policy pack found, when the preview ran with it. */
+    policy?: { pack: RunningPolicyPack; violations: PolicyViolation[] };
+}
+
+export interface PreviewOptions {
+    /** Another file laid out like `Pulumi.<stack>.yaml`. */
+    stackFile?: string;
+    /** Told about each `secure:` value that a placeholder stands in for. */
+    onPlaceholder?: (key: string) => void;
+    /** Enforce the policy pack (as `pulumi preview --policy-pack policies`), with this `--policy-pack-config`. */
+    policies?: { config?: string };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadProgram = () => require(path.join(repoRoot, "index.ts")) as () => Promise<Record<string, unknown>>;
 
-/** Previews one stack from its `Pulumi.<stack>.yaml` (or another file with the same layout). */
-export async function previewStackFile(stack: string, stackFile?: string, onPlaceholder?: (key: string) => void): Promise<PreviewOutcome> {
-    const file = readStackConfig(stack, repoRoot, stackFile);
-    for (const key of file.placeholders) onPlaceholder?.(key);
+/**
+ * Previews one stack from its `Pulumi.<stack>.yaml` (or another file with the same layout). With
+ * `policies`, the pack starts alongside the program, as the CLI starts it, analyzes each resource as it
+ * registers and then the whole stack. The caller closes `outcome.policy.pack`.
+ */
+export async function previewStackFile(stack: string, options: PreviewOptions = {}): Promise<PreviewOutcome> {
+    const file = readStackConfig(stack, repoRoot, options.stackFile);
+    for (const key of file.placeholders) options.onPlaceholder?.(key);
+    const starting = options.policies
+        ? startPolicyPack({
+              stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys },
+              config: options.policies.config,
+          })
+        : undefined;
+    const analysis = starting ? analyzeAsRegistered(starting) : undefined;
     try {
         const { resources } = await runProgram({
             project: file.project,
@@ -57,9 +82,13 @@ export async function previewStackFile(stack: string, stackFile?: string, onPlac
             secretKeys: file.secretKeys,
             preview: true,
             program: loadProgram(),
+            onRegister: analysis?.onRegister,
         });
-        return { stack, recorded: resources, placeholders: file.placeholders };
+        const violations = analysis ? await analysis.finish(resources) : [];
+        const pack = starting ? await starting : undefined;
+        return { stack, recorded: resources, placeholders: file.placeholders, policy: pack ? { pack, violations } : undefined };
     } catch (error) {
+        await starting?.then((pack) => pack.close(), () => undefined);
         if (error instanceof ConfigValidationError) {
             return { stack, configError: error.message, recorded: [], placeholders: file.placeholders };
         }
@@ -90,12 +119,17 @@ async function main(argv: string[]): Promise<number> {
             stack: { type: "string", short: "s", multiple: true },
             json: { type: "boolean", default: false },
             file: { type: "string", short: "f" },
+            "policy-pack-config": { type: "string" },
+            "no-policies": { type: "boolean", default: false },
             help: { type: "boolean", short: "h", default: false },
         },
         allowPositionals: false,
     });
     if (values.help) {
-        process.stdout.write("usage: npm run preview -- [--stack <name>]... [--file <stack config file>] [--json]\n");
+        process.stdout.write(
+            "usage: npm run preview -- [--stack <name>]... [--file <stack config file>] [--policy-pack-config <file>] [--no-policies] [--json]\n" +
+                "  Enforces the policy pack in policies/ with policies/config/<stack>.json unless --no-policies.\n",
+        );
         return 0;
     }
     if (values.file && values.stack?.length !== 1) {
@@ -113,20 +147,34 @@ async function main(argv: string[]): Promise<number> {
     let exitCode = 0;
     const documents: StackPreview[] = [];
     for (const stack of stacks) {
-        const outcome = await previewStackFile(stack, values.file ? path.resolve(values.file) : undefined, (key) =>
-            process.stderr.write(`[${stack}] ${key} is encrypted (secure:) and cannot be decrypted offline; a placeholder secret stands in for it.\n`),
-        );
+        const policyConfig = values["policy-pack-config"] ? path.resolve(values["policy-pack-config"]) : stackPolicyConfig(stack);
+        const outcome = await previewStackFile(stack, {
+            stackFile: values.file ? path.resolve(values.file) : undefined,
+            onPlaceholder: (key) =>
+                process.stderr.write(`[${stack}] ${key} is encrypted (secure:) and cannot be decrypted offline; a placeholder secret stands in for it.\n`),
+            policies: values["no-policies"] ? undefined : { config: policyConfig },
+        });
         if (outcome.configError) {
             process.stderr.write(`[${stack}] ${outcome.configError}\n`);
             exitCode = 1;
             continue;
         }
-        const violations: PolicyViolationRecord[] = [];
+        const violations = outcome.policy?.violations ?? [];
         if (values.json) {
             documents.push(toJsonDocument(outcome, violations));
         } else {
             process.stdout.write(`\nStack ${stack}: ${outcome.recorded.length} resources\n\n${renderTree(outcome.recorded)}\n\n`);
             for (const [type, count] of countByType(outcome.recorded)) process.stdout.write(`  ${String(count).padStart(4)}  ${type}\n`);
+            if (outcome.policy) process.stdout.write(`\n${formatPolicyReport(outcome.policy.pack.info, violations)}\n`);
+        }
+        if (outcome.policy && values.json && violations.length > 0) {
+            // stdout carries the JSON document; the report still reaches a person on stderr.
+            process.stderr.write(`${formatPolicyReport(outcome.policy.pack.info, violations)}\n`);
+        }
+        await outcome.policy?.pack.close();
+        if (hasMandatoryViolation(violations)) {
+            process.stderr.write(`[${stack}] mandatory policy violations: the real preview would fail.\n`);
+            exitCode = 1;
         }
     }
     if (values.json && documents.length > 0) {

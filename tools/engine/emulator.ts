@@ -148,22 +148,38 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
         },
     });
     monitor.onRegister = run.onRegister;
+    // A failing program also rejects promises the SDK does not await (the stack's outputs); the CLI's
+    // language host reports such an error once, so collect them here instead of crashing the process.
+    const strayRejections: unknown[] = [];
+    const collectStray = (reason: unknown) => strayRejections.push(reason);
+    process.on("unhandledRejection", collectStray);
+    let failure: unknown;
     try {
         pulumi.runtime.setMockOptions(monitor, run.project, run.stack, preview);
         enableEngineFeatures();
         pulumi.runtime.setAllConfig(run.config, run.secretKeys ?? []);
         const outputs = (await pulumi.runtime.runInPulumiStack(async () => run.program())) as Record<string, unknown> | undefined;
         await sdkInternals.waitForRPCs();
+        await nextMacrotask();
+        const stray = strayRejections[0];
+        if (stray !== undefined) throw stray;
         const stack = [...monitor.recorded.values()].find((r) => r.type === "pulumi:pulumi:Stack");
         return { resources: [...monitor.recorded.values()], outputs: stack?.outputs ?? outputs ?? {} };
     } catch (error) {
+        failure = error;
         if (error !== null && typeof error === "object") registeredBeforeFailure.set(error, [...monitor.recorded.values()]);
         throw error;
     } finally {
+        if (failure !== undefined) await nextMacrotask();
+        process.off("unhandledRejection", collectStray);
+        const unrelated = strayRejections.filter((reason) => reason !== failure);
+        if (failure !== undefined && unrelated.length > 0) process.stderr.write(`also rejected while the program failed: ${String(unrelated[0])}\n`);
         pulumi.runtime.setAllConfig({}, []);
         running = false;
     }
 }
+
+const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // The SDK exports these at run time but marks them internal, so their types are not published.
 const sdkInternals = {
