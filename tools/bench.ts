@@ -147,47 +147,34 @@ function median(values: number[]): number {
  */
 async function measurePreview(stack: string, withPolicies: boolean, recording: string | undefined): Promise<Sample> {
     const started = performance.now();
-    const { analyzeAsRegistered, stackPolicyConfig, startPolicyPack } = await import("./engine/policyRunner");
+    // As `npm run preview` does: start the pack before loading the program and the SDK, so the two overlap.
+    const { spawnPolicyPack } = await import("./engine/policyProcess");
     const { readStackConfig } = await import("./engine/stackFiles");
     const file = readStackConfig(stack);
-    let packReadyMs = 0;
-    const packStarting = withPolicies
-        ? startPolicyPack({
-              stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys },
-              config: stackPolicyConfig(stack),
-              onOutput: (line) => process.stderr.write(`[policy pack] ${line}\n`),
-          }).then((pack) => {
-              packReadyMs = performance.now() - started;
-              return pack;
-          })
-        : undefined;
-    packStarting?.catch(() => undefined); // surfaced below, once the program has run
-    // As in the engine, each resource is analyzed when it is registered, while the program goes on.
-    const analysis = packStarting && analyzeAsRegistered(packStarting);
-
-    const { runProgram } = await import("./engine/emulator");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = require(path.join(repoRoot, "index.ts")) as () => Promise<Record<string, unknown>>;
-    const { resources } = await runProgram({ project: file.project, stack, config: file.config, secretKeys: file.secretKeys, preview: true, program, onRegister: analysis?.onRegister });
-    const programDoneMs = performance.now() - started;
-    if (recording && withPolicies) fs.writeFileSync(recording, JSON.stringify(resources));
-    if (!packStarting || !analysis) return { variant: "program", runMs: programDoneMs, resources: resources.length, maxRssKb: process.resourceUsage().maxRSS };
-
-    const violations = await analysis.finish(resources);
-    const pack = await packStarting;
+    const spawned = withPolicies ? spawnPolicyPack({ stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys } }) : undefined;
+    const { previewStackFile } = await import("./engine/offlinePreview");
+    const { stackPolicyConfig } = await import("./engine/policyRunner");
+    const outcome = await previewStackFile(stack, { policies: withPolicies ? { config: stackPolicyConfig(stack), spawned } : undefined });
+    if (outcome.configError) throw new Error(outcome.configError);
     const runMs = performance.now() - started;
+    const offset = runMs - (outcome.timings?.doneMs ?? runMs); // module loading before the preview started
+    if (recording && withPolicies) fs.writeFileSync(recording, JSON.stringify(outcome.recorded));
+    const resources = outcome.recorded.length;
+    if (!outcome.policy) return { variant: "program", runMs, resources, maxRssKb: process.resourceUsage().maxRSS };
+
+    const { pack, violations } = outcome.policy;
     const packMaxRssKb = peakRssOf(pack.pid);
     await pack.close();
     return {
         variant: "preview",
         runMs,
-        resources: resources.length,
+        resources,
         maxRssKb: process.resourceUsage().maxRSS,
         packMaxRssKb,
         violations: violations.length,
         mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
-        programDoneMs,
-        packReadyMs,
+        programDoneMs: offset + (outcome.timings?.programDoneMs ?? 0),
+        packReadyMs: offset + (outcome.timings?.packReadyMs ?? 0),
     };
 }
 

@@ -1,116 +1,19 @@
 /**
  * Offline preview: runs index.ts against the emulated engine with a stack's config file and shows
- * what `pulumi preview` would register, with no cloud account and no Pulumi CLI.
+ * what `pulumi preview --policy-pack policies` would register and report, with no cloud account and
+ * no Pulumi CLI.
  *
  *   npm run preview -- [--stack <name>]... [--json]
  *   npm run preview -- --stack <name> --file <path/to/Pulumi.<name>.yaml> [--json]
+ *
+ * This entry loads only light modules before it starts the first stack's policy pack: the pack's start
+ * (mostly loading @pulumi/pulumi) then overlaps with this process loading the program and the SDK.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigValidationError } from "../config";
-import { runProgram, type RecordedResource } from "./engine/emulator";
-import {
-    analyzeAsRegistered,
-    formatPolicyReport,
-    hasMandatoryViolation,
-    stackPolicyConfig,
-    startPolicyPack,
-    type PolicyViolation,
-    type RunningPolicyPack,
-} from "./engine/policyRunner";
-import { countByType, displayValue, renderTree } from "./engine/display";
+import type * as OfflinePreview from "./engine/offlinePreview";
+import { spawnPolicyPack } from "./engine/policyProcess";
 import { listStacks, readStackConfig, repoRoot } from "./engine/stackFiles";
-
-export type PolicyViolationRecord = PolicyViolation;
-
-export interface StackPreview {
-    stack: string;
-    resources: {
-        urn: string;
-        type: string;
-        name: string;
-        parent: string;
-        inputs: unknown;
-        protect: boolean;
-        dependencies: string[];
-    }[];
-    policyViolations: PolicyViolationRecord[];
-}
-
-export interface PreviewOutcome {
-    stack: string;
-    /** Set when the stack's config is invalid: no resource was registered. */
-    configError?: string;
-    recorded: RecordedResource[];
-    placeholders: string[];
-    /** What the policy pack found, when the preview ran with it. */
-    policy?: { pack: RunningPolicyPack; violations: PolicyViolation[] };
-}
-
-export interface PreviewOptions {
-    /** Another file laid out like `Pulumi.<stack>.yaml`. */
-    stackFile?: string;
-    /** Told about each `secure:` value that a placeholder stands in for. */
-    onPlaceholder?: (key: string) => void;
-    /** Enforce the policy pack (as `pulumi preview --policy-pack policies`), with this `--policy-pack-config`. */
-    policies?: { config?: string };
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadProgram = () => require(path.join(repoRoot, "index.ts")) as () => Promise<Record<string, unknown>>;
-
-/**
- * Previews one stack from its `Pulumi.<stack>.yaml` (or another file with the same layout). With
- * `policies`, the pack starts alongside the program, as the CLI starts it, analyzes each resource as it
- * registers and then the whole stack. The caller closes `outcome.policy.pack`.
- */
-export async function previewStackFile(stack: string, options: PreviewOptions = {}): Promise<PreviewOutcome> {
-    const file = readStackConfig(stack, repoRoot, options.stackFile);
-    for (const key of file.placeholders) options.onPlaceholder?.(key);
-    const starting = options.policies
-        ? startPolicyPack({
-              stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys },
-              config: options.policies.config,
-          })
-        : undefined;
-    const analysis = starting ? analyzeAsRegistered(starting) : undefined;
-    try {
-        const { resources } = await runProgram({
-            project: file.project,
-            stack,
-            config: file.config,
-            secretKeys: file.secretKeys,
-            preview: true,
-            program: loadProgram(),
-            onRegister: analysis?.onRegister,
-        });
-        const violations = analysis ? await analysis.finish(resources) : [];
-        const pack = starting ? await starting : undefined;
-        return { stack, recorded: resources, placeholders: file.placeholders, policy: pack ? { pack, violations } : undefined };
-    } catch (error) {
-        await starting?.then((pack) => pack.close(), () => undefined);
-        if (error instanceof ConfigValidationError) {
-            return { stack, configError: error.message, recorded: [], placeholders: file.placeholders };
-        }
-        throw error;
-    }
-}
-
-export function toJsonDocument(outcome: PreviewOutcome, policyViolations: PolicyViolationRecord[]): StackPreview {
-    return {
-        stack: outcome.stack,
-        resources: outcome.recorded.map((r) => ({
-            urn: r.urn,
-            type: r.type,
-            name: r.name,
-            parent: r.parent,
-            inputs: displayValue(r.inputs),
-            protect: r.protect,
-            dependencies: r.dependencies,
-        })),
-        policyViolations,
-    };
-}
 
 async function main(argv: string[]): Promise<number> {
     const { values } = parseArgs({
@@ -144,16 +47,36 @@ async function main(argv: string[]): Promise<number> {
         return 1;
     }
 
+    const withPolicies = !values["no-policies"];
+    const stackFile = (stack: string) => (values.file ? path.resolve(values.file) : path.join(repoRoot, `Pulumi.${stack}.yaml`));
+    const spawnPack = (stack: string) => {
+        const file = readStackConfig(stack, repoRoot, stackFile(stack));
+        return spawnPolicyPack({ stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys } });
+    };
+    let nextPack = withPolicies && stacks.length > 0 ? spawnPack(stacks[0]) : undefined;
+    process.once("exit", () => nextPack?.kill()); // a pack started for a stack that never ran
+
+    // Loaded after the first pack started (see the header).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { previewStackFile, toJsonDocument } = require("./engine/offlinePreview") as typeof OfflinePreview;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { formatPolicyReport, hasMandatoryViolation, stackPolicyConfig } = require("./engine/policyRunner") as typeof import("./engine/policyRunner");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { countByType, renderTree } = require("./engine/display") as typeof import("./engine/display");
+
     let exitCode = 0;
-    const documents: StackPreview[] = [];
-    for (const stack of stacks) {
+    const documents: OfflinePreview.StackPreview[] = [];
+    for (const [index, stack] of stacks.entries()) {
         const policyConfig = values["policy-pack-config"] ? path.resolve(values["policy-pack-config"]) : stackPolicyConfig(stack);
+        const spawned = nextPack;
         const outcome = await previewStackFile(stack, {
-            stackFile: values.file ? path.resolve(values.file) : undefined,
+            stackFile: stackFile(stack),
             onPlaceholder: (key) =>
                 process.stderr.write(`[${stack}] ${key} is encrypted (secure:) and cannot be decrypted offline; a placeholder secret stands in for it.\n`),
-            policies: values["no-policies"] ? undefined : { config: policyConfig },
+            policies: withPolicies ? { config: policyConfig, spawned } : undefined,
         });
+        // The next stack's pack starts while this one's report is written.
+        nextPack = withPolicies && index + 1 < stacks.length ? spawnPack(stacks[index + 1]) : undefined;
         if (outcome.configError) {
             process.stderr.write(`[${stack}] ${outcome.configError}\n`);
             exitCode = 1;

@@ -51,6 +51,8 @@ export interface ProgramRun {
     preview?: boolean;
     program: () => unknown;
     fakeOutputs?: OutputFaker;
+    /** Let the SDK capture each registration's source position and stack trace, as it does for the real engine. Default false. */
+    sourcePositions?: boolean;
     /** Called with each registration as it is recorded: where the engine runs policy packs' `Analyze`. */
     onRegister?: (resource: RecordedResource) => void;
 }
@@ -148,6 +150,7 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
         },
     });
     monitor.onRegister = run.onRegister;
+    const restoreStackTraces = run.sourcePositions ? () => undefined : skipSourcePositions();
     // A failing program also rejects promises the SDK does not await (the stack's outputs); the CLI's
     // language host reports such an error once, so collect them here instead of crashing the process.
     const strayRejections: unknown[] = [];
@@ -172,11 +175,35 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
     } finally {
         if (failure !== undefined) await nextMacrotask();
         process.off("unhandledRejection", collectStray);
+        restoreStackTraces();
         const unrelated = strayRejections.filter((reason) => reason !== failure);
         if (failure !== undefined && unrelated.length > 0) process.stderr.write(`also rejected while the program failed: ${String(unrelated[0])}\n`);
         pulumi.runtime.setAllConfig({}, []);
         running = false;
     }
+}
+
+/**
+ * The SDK sends each registration's source position and full stack trace so the engine can point its
+ * messages at the program's lines. It captures them with `new Error().stack` at unlimited depth, maps
+ * every frame through source maps and turns every path into a file URL: most of a preview's time in a
+ * program of nested components. The emulated engine reports nothing against source lines, so unless a
+ * run asks for them it tells the SDK there is no stack to capture. The floor of `npm run bench` runs on
+ * the same emulator, so the comparison stays like for like.
+ */
+function skipSourcePositions(): () => void {
+    const resourceClass = pulumi.Resource as unknown as { stackTrace?: (skip: number) => unknown[] };
+    const original = resourceClass.stackTrace;
+    if (typeof original === "function") resourceClass.stackTrace = () => [];
+    // The SDK also keeps a stack string on every internal promise (for its leak report); with source maps
+    // on, formatting each maps every frame. An error the program throws is formatted when first printed,
+    // after the run, with source maps back on.
+    const sourceMapsWereOn = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+    if (sourceMapsWereOn) process.setSourceMapsEnabled(false);
+    return () => {
+        if (typeof original === "function") resourceClass.stackTrace = original;
+        if (sourceMapsWereOn) process.setSourceMapsEnabled(true);
+    };
 }
 
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
@@ -8,6 +8,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import type { RecordedResource } from "./emulator";
+import { defaultPolicyPackDir, engineAddressPlaceholder, spawnPolicyPack, type StackIdentity } from "./policyProcess";
 import {
     parsePolicyPackConfig,
     readPolicyPackConfig,
@@ -45,17 +46,6 @@ export interface PolicyPackInfo {
     policies: PolicyInfo[];
 }
 
-/** The stack being previewed, as the CLI describes it to the analyzer. */
-export interface StackIdentity {
-    /** Stack name; the pack's production-only rules compare it with their `productionStacks`. */
-    name: string;
-    project: string;
-    organization?: string;
-    /** The stack's config (`namespace:key` to string), as the CLI hands it over (PULUMI_CONFIG and ConfigureStack). */
-    config?: Record<string, string>;
-    secretKeys?: string[];
-    tags?: Record<string, string>;
-}
 
 export interface StartPolicyPackOptions {
     /** Directory of the pack (holding PulumiPolicy.yaml). Default: `policies/` of this repository. */
@@ -67,6 +57,11 @@ export interface StartPolicyPackOptions {
     dryRun?: boolean;
     /** Receives what the pack prints besides its port (console output of policies, start-up errors). Default: stderr. */
     onOutput?: (line: string) => void;
+    /**
+     * The pack's process when it was already started by {@link spawnPolicyPack} with the same stack (to
+     * overlap its start with loading the program).
+     */
+    spawned?: ChildProcess;
     /** How long the pack may take to start, ms. The first start type-checks the pack with ts-node. Default 60 s. */
     startTimeoutMs?: number;
 }
@@ -111,11 +106,6 @@ const wire = {
     unknown: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
 } as const;
 
-export const defaultPolicyPackDir = path.resolve(__dirname, "..", "..", "policies");
-
-// The address the CLI passes as the engine's. The policy SDK never calls the engine (policies' console output
-// goes to stderr), so nothing listens here; it only fills the argument `run-policy-pack` requires.
-const engineAddressPlaceholder = "127.0.0.1:0";
 
 /**
  * Starts a policy pack the way the Pulumi CLI does (`pulumi-analyzer-policy`): runs `@pulumi/pulumi`'s
@@ -131,7 +121,7 @@ export async function startPolicyPack(options: StartPolicyPackOptions): Promise<
     const dryRun = options.dryRun ?? true;
     const output = options.onOutput ?? ((line: string) => process.stderr.write(`[policy pack] ${line}\n`));
 
-    const child = spawnPack(dir, options.stack, dryRun);
+    const child = options.spawned ?? spawnPolicyPack({ dir, stack: options.stack, dryRun });
     try {
         const port = await readPort(child, output, options.startTimeoutMs ?? 60_000);
         const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
@@ -218,23 +208,6 @@ export function stackPolicyConfig(stack: string, dir = defaultPolicyPackDir): st
 
 const readConfig = (config: string | Record<string, unknown>): PolicyPackConfig => (typeof config === "string" ? readPolicyPackConfig(config) : parsePolicyPackConfig(config));
 
-function spawnPack(dir: string, stack: StackIdentity, dryRun: boolean): ChildProcess {
-    // `pulumi-analyzer-policy` resolves run-policy-pack from the pack's directory, so a pack installed through
-    // the root workspace (hoisted node_modules) runs the same way.
-    const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    const set = (key: string, value: string | undefined) => {
-        if (value) env[key] = value;
-    };
-    set("PULUMI_CONFIG", stack.config ? JSON.stringify(stack.config) : undefined);
-    for (const prefix of ["PULUMI_NODEJS_", "PULUMI_"]) {
-        set(`${prefix}ORGANIZATION`, stack.organization);
-        set(`${prefix}PROJECT`, stack.project);
-        set(`${prefix}STACK`, stack.name);
-        set(`${prefix}DRY_RUN`, String(dryRun));
-    }
-    return spawn(process.execPath, [runPolicyPack, engineAddressPlaceholder, "."], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-}
 
 /** Resolves with the port the pack prints first; everything else it prints goes to `output`. */
 function readPort(child: ChildProcess, output: (line: string) => void, timeoutMs: number): Promise<number> {
@@ -632,3 +605,5 @@ export function formatPolicyReport(info: PolicyPackInfo, violations: PolicyViola
     }
     return lines.join("\n");
 }
+
+export { defaultPolicyPackDir, spawnPolicyPack, type StackIdentity };
