@@ -77,7 +77,7 @@ export const digitalOceanSettings = z.strictObject({
     deploymentTimeoutMinutes: z.number().int().min(10).max(180).default(45),
     /**
      * Push changed DATABASE_URL / REDIS_URL values to the app on this run. App Platform returns SECRET
-     * env values encrypted, so they are excluded from diffs by default (see docs/digitalocean.md); set
+     * env values encrypted, so they are excluded from diffs by default (see the README, "App Platform pitfalls"); set
      * this for the one `pulumi up` after the database user, pool or cache was replaced, then unset it.
      */
     rolloutSecretEnv: z.boolean().default(false),

@@ -573,7 +573,7 @@ describe("release: GitHub workflows", () => {
 describe("release: docs", () => {
     it("links only to files that exist: the release section from the repository root, runbooks from their folder", () => {
         const documents = [
-            { file: "docs/release.md", base: repoRoot },
+            { file: "README.md", base: repoRoot },
             ...fs.readdirSync(path.join(repoRoot, "docs/runbooks")).map((name) => ({ file: `docs/runbooks/${name}`, base: path.join(repoRoot, "docs/runbooks") })),
         ];
         expect(documents.map((d) => d.file)).to.include.members(["docs/runbooks/rollback.md", "docs/runbooks/restore-database.md", "docs/runbooks/rotate-secrets.md", "docs/runbooks/alarms.md"]);

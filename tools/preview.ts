@@ -107,12 +107,23 @@ async function main(argv: string[]): Promise<number> {
     return exitCode;
 }
 
+/**
+ * Exits once stdout and stderr have flushed: to a pipe, writes are asynchronous, and exiting at once
+ * cuts a large JSON document short.
+ */
+function exitAfterFlush(code: number): void {
+    let pending = 2;
+    const done = () => {
+        pending -= 1;
+        if (pending === 0) process.exit(code);
+    };
+    process.stdout.write("", done);
+    process.stderr.write("", done);
+}
+
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (error: unknown) => {
-            process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-            process.exit(2);
-        },
-    );
+    main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
+        process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        exitAfterFlush(2);
+    });
 }
