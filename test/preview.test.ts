@@ -21,6 +21,16 @@ function preview(...args: string[]) {
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/** Policy pack processes whose parent has gone (re-parented to init): leaks of a finished preview. */
+function orphanedPolicyPacks(): string[] {
+    const ps = spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" });
+    return ps.stdout
+        .split("\n")
+        .map((line) => line.trim().split(/\s+/))
+        .filter(([, ppid, ...args]) => ppid === "1" && args.join(" ").includes("run-policy-pack"))
+        .map(([pid]) => pid);
+}
+
 function stackCopy(stack: string, edit: (config: Record<string, unknown>) => void): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-preview-"));
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
@@ -95,6 +105,8 @@ describe("offline preview CLI", () => {
         expect(run.stdout.trim()).to.equal("");
         expect(run.stderr).to.include("fraud-platform:backend").and.include('"azure"');
         expect(run.stderr).to.include("fraud-platform:database.backupRetentionDays").and.include("got -1");
+        // The pack started before the program ran (and failed) ended with the CLI.
+        expect(orphanedPolicyPacks()).to.deep.equal([]);
     });
 
     it("stands a placeholder secret in for each secure value, says so, and prints secrets as [secret]", () => {

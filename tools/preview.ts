@@ -54,7 +54,6 @@ async function main(argv: string[]): Promise<number> {
         return spawnPolicyPack({ stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys } });
     };
     let nextPack = withPolicies && stacks.length > 0 ? spawnPack(stacks[0]) : undefined;
-    process.once("exit", () => nextPack?.kill()); // a pack started for a stack that never ran
 
     // Loaded after the first pack started (see the header).
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -40,5 +40,15 @@ export function spawnPolicyPack({ dir = defaultPolicyPackDir, stack, dryRun = tr
         set(`${prefix}STACK`, stack.name);
         set(`${prefix}DRY_RUN`, String(dryRun));
     }
-    return spawn(process.execPath, [runPolicyPack, engineAddressPlaceholder, "."], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [runPolicyPack, engineAddressPlaceholder, "."], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    running.add(child);
+    child.once("exit", () => running.delete(child));
+    return child;
 }
+
+// The pack's gRPC server keeps its process alive after ours is gone; whatever way this process ends
+// (a crash included), take the packs it started with it.
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+    for (const child of running) child.kill();
+});

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { secretConfigPaths } from "../../config/schema";
+import { secretConfigPaths } from "../../config/secrets";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
