@@ -1,55 +1,15 @@
 import { z } from "zod";
+import { privateIpv4Block } from "./cidr";
 import { weeklyWindow } from "./common";
-
-/** An IPv4 CIDR block split into its network address (as a 32-bit number) and prefix length. */
-export interface Ipv4Cidr {
-    network: number;
-    prefix: number;
-}
-
-/** Parses `a.b.c.d/n`; returns why it is not a usable CIDR block otherwise. */
-export function parseIpv4Cidr(text: string): Ipv4Cidr | { problem: string } {
-    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
-    if (!match) return { problem: "an IPv4 CIDR block a.b.c.d/n" };
-    const octets = match.slice(1, 5).map(Number);
-    if (octets.some((octet) => octet > 255)) return { problem: "an IPv4 CIDR block whose octets are 0-255" };
-    const prefix = Number(match[5]);
-    if (prefix > 32) return { problem: "an IPv4 CIDR block with a prefix of at most /32" };
-    const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
-    const hostBits = 32 - prefix;
-    const network = Math.floor(address / 2 ** hostBits) * 2 ** hostBits;
-    if (network !== address) {
-        return { problem: `a CIDR block without host bits set (did you mean ${formatIpv4(network)}/${prefix}?)` };
-    }
-    return { network, prefix };
-}
-
-export function formatIpv4(address: number): string {
-    return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
-}
 
 // The network carves eight equal subnets out of the VPC (see components/aws/network.ts), so the block must
 // leave room for them; /16 to /22 gives subnets of /19 (8,187 usable addresses) down to /25 (123).
 const vpcPrefixRange = { min: 16, max: 22 } as const;
 
-const vpcCidr = z.string().superRefine((text, ctx) => {
-    const parsed = parseIpv4Cidr(text);
-    if ("problem" in parsed) {
-        ctx.addIssue({ code: "custom", message: `${parsed.problem}, e.g. 10.0.0.0/16` });
-    } else if (parsed.prefix < vpcPrefixRange.min || parsed.prefix > vpcPrefixRange.max) {
-        ctx.addIssue({
-            code: "custom",
-            message: `an IPv4 CIDR block from /${vpcPrefixRange.min} to /${vpcPrefixRange.max} (AWS allows /16 at most; smaller than /${vpcPrefixRange.max} leaves too few task addresses per subnet), e.g. 10.0.0.0/16`,
-        });
-    } else if (!isPrivateRange(parsed)) {
-        ctx.addIssue({ code: "custom", message: "a private (RFC 1918) range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16" });
-    }
+const vpcCidr = privateIpv4Block({
+    ...vpcPrefixRange,
+    why: `AWS allows /16 at most; smaller than /${vpcPrefixRange.max} leaves too few task addresses per subnet`,
 });
-
-function isPrivateRange({ network, prefix }: Ipv4Cidr): boolean {
-    const ranges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((r) => parseIpv4Cidr(r) as Ipv4Cidr);
-    return ranges.some((range) => prefix >= range.prefix && Math.floor(network / 2 ** (32 - range.prefix)) === range.network / 2 ** (32 - range.prefix));
-}
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "an AWS region, e.g. us-east-1");
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { privateIpv4Block } from "./cidr";
 import { weeklyWindow } from "./common";
 
 /** App Platform instance size slugs, e.g. `apps-s-1vcpu-0.5gb` (shared CPU) or `apps-d-1vcpu-2gb` (dedicated CPU). */
@@ -8,13 +9,7 @@ const instanceSize = z.string().regex(/^apps-[sd]-\d+vcpu-[\d.]+gb(-fixed)?$/, "
 const databaseSize = z.string().regex(/^(db|gd|so1_5|m|m3|c|c2)-[a-z0-9-]+$/, "a managed database size slug, e.g. db-s-1vcpu-2gb");
 
 /** A private (RFC 1918) IPv4 range between /16 and /24, as DigitalOcean VPCs require. */
-const vpcIpRange = z
-    .cidrv4()
-    .refine((cidr) => isRfc1918(cidr), "a private RFC 1918 range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)")
-    .refine((cidr) => {
-        const prefix = Number(cidr.split("/")[1]);
-        return prefix >= 16 && prefix <= 24;
-    }, "a range between /16 and /24");
+const vpcIpRange = privateIpv4Block({ min: 16, max: 24, why: "what DigitalOcean VPCs accept" });
 
 const hostname = z
     .string()
@@ -198,7 +193,3 @@ function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function isRfc1918(cidr: string): boolean {
-    const [a, b] = cidr.split("/")[0].split(".").map(Number);
-    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
-}

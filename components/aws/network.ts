@@ -1,20 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { formatIpv4, parseIpv4Cidr, type Ipv4Cidr } from "../../config/aws";
+import { subnetCidr } from "../../config/cidr";
 import { awsOptions, type AwsContext } from "./context";
 
 /** Subnets are carved as eighths of the VPC block: private ones from slot 0, public ones from slot 4. */
 const subnetSlots = { newBits: 3, privateFirst: 0, publicFirst: 4 } as const;
-
-/** The `index`-th subnet of `newBits` more prefix bits inside `block`, e.g. 10.0.0.0/16, 3, 5 → 10.0.160.0/19. */
-export function subnetCidr(block: string, newBits: number, index: number): string {
-    const parsed = parseIpv4Cidr(block);
-    if ("problem" in parsed) throw new Error(`not a CIDR block: ${block}`);
-    const { network, prefix }: Ipv4Cidr = parsed;
-    const subnetPrefix = prefix + newBits;
-    if (index < 0 || index >= 2 ** newBits || subnetPrefix > 32) throw new Error(`no subnet ${index} of /${subnetPrefix} in ${block}`);
-    return `${formatIpv4(network + index * 2 ** (32 - subnetPrefix))}/${subnetPrefix}`;
-}
 
 /**
  * The VPC: public subnets (load balancer and NAT only) and private subnets (tasks, database,
