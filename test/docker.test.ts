@@ -27,7 +27,7 @@ describe("docker backend (dev stack)", () => {
         const containers = dev.ofType(container);
         expect(containers.length).to.be.at.least(6);
         const names = containers.map((c) => c.name);
-        for (const suffix of ["-postgres", "-redis", "-api", "-worker", "-ml", "-prometheus", "-grafana", "-alertmanager"]) {
+        for (const suffix of ["-postgres", "-db-backup", "-redis", "-api", "-worker", "-ml", "-prometheus", "-grafana", "-alertmanager"]) {
             expect(names.some((n) => n.endsWith(suffix)), suffix).to.equal(true);
         }
         for (const c of containers) {
@@ -60,6 +60,23 @@ describe("docker backend (dev stack)", () => {
             expect(volume, `${suffix} volume`).to.not.equal(undefined);
             expect(volume!.retainOnDelete, `${suffix} volume retained`).to.equal(true);
         }
+    });
+
+    it("dumps the database daily in the backup window to its own retained volume, keeping backupRetentionDays", async () => {
+        const custom = await updateStack("dev", { database: { backupRetentionDays: 3, backupWindow: "01:30-02:30" } });
+        const backup = custom.named("-db-backup", container);
+        const inputs = inputsOf(backup);
+        const envs = inputs.envs as unknown as string[];
+        expect(envs).to.include.members(["BACKUP_RETENTION_DAYS=3", "BACKUP_WINDOW_START=01:30", "PGHOST=postgres", "PGUSER=fraud_app", "PGDATABASE=fraud"]);
+        const password = (backup.inputs.envs as unknown[]).find((e) => String(reveal(e)).startsWith("PGPASSWORD="));
+        expect(isSecret(password), "PGPASSWORD is secret").to.equal(true);
+        const script = inputs.uploads!.find((u) => u.file === "/usr/local/bin/backup.sh")!.content as string;
+        expect(script).to.include("pg_dump --format=custom").and.include('-mtime +"$BACKUP_RETENTION_DAYS" -delete');
+        const mount = inputs.mounts!.find((m) => m.target === "/backups")!;
+        const volume = custom.ofType("docker:index/volume:Volume").find((v) => (reveal(v.inputs) as { name: string }).name === mount.source);
+        expect(volume?.retainOnDelete).to.equal(true);
+        expect(inputs.healthcheck!.tests.join(" ")).to.include("-mmin -1500");
+        expect(backup.dependencies).to.include(custom.named("-postgres", container).urn);
     });
 
     it("binds every published host port to loopback only and publishes no data port by default", () => {

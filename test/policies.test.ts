@@ -312,6 +312,13 @@ describe("docker-data-on-named-volume", () => {
         const api = res(t.container, "api", { image: "ghcr.io/dygsom/fraud-api:1.4.2" });
         expect(await check(packs.dev, "docker-data-on-named-volume", [api])).to.deep.equal([]);
     });
+
+    it("tells a client of the image (a pg_dump job) from the server, also when a shell starts the server", async () => {
+        const backupJob = container("backup", postgresImage, { entrypoints: ["/bin/sh", "/usr/local/bin/backup.sh"] });
+        expect(await check(packs.dev, "docker-data-on-named-volume", [postgresImage, backupJob])).to.deep.equal([]);
+        const shellStarted = container("redis", redisImage, { entrypoints: ["sh", "-c"], command: ["exec redis-server --appendonly yes"] });
+        expect(await check(packs.dev, "docker-data-on-named-volume", [redisImage, shellStarted])).to.have.length(1);
+    });
 });
 
 describe("stateful-resources-protected", () => {

@@ -76,6 +76,7 @@ export class DockerBackend implements EnvironmentBackend {
             ...logOptions,
         }, { parent: scope.parent, deleteBeforeReplace: true });
         this.dataContainers.push(container);
+        this.databaseBackups(scope, spec, image, password, host, container);
         const url = pulumi.secret(pulumi.interpolate`postgresql://${spec.user}:${password.result}@${host}:${postgresPort}/${spec.name}?sslmode=disable`);
         return {
             host: pulumi.output(host),
@@ -215,6 +216,36 @@ export class DockerBackend implements EnvironmentBackend {
         };
     }
 
+    /**
+     * Daily logical backups (pg_dump, custom format) to their own named volume, kept
+     * `database.backupRetentionDays` days, taken at the start of `database.backupWindow` and once at
+     * start-up. Restore with `pg_restore` (see the README).
+     */
+    private databaseBackups(scope: Scope, spec: DatabaseSpec, image: docker.RemoteImage, password: random.RandomPassword, host: string, database: docker.Container): docker.Container {
+        const volume = this.volume(`${scope.name}-backups`, scope.parent);
+        return new docker.Container(`${scope.name}-backup`, {
+            name: `${scope.name}-backup`,
+            image: image.imageId,
+            restart: "unless-stopped",
+            entrypoints: ["/bin/sh", "/usr/local/bin/backup.sh"],
+            uploads: [{ file: "/usr/local/bin/backup.sh", content: backupScript, executable: true }],
+            envs: [
+                `PGHOST=${host}`,
+                `PGUSER=${spec.user}`,
+                `PGDATABASE=${spec.name}`,
+                pulumi.interpolate`PGPASSWORD=${password.result}`,
+                `BACKUP_RETENTION_DAYS=${spec.backupRetentionDays}`,
+                `BACKUP_WINDOW_START=${spec.backupWindow.split("-")[0]}`,
+            ],
+            mounts: [{ type: "volume", source: volume.name, target: "/backups" }],
+            networksAdvanced: [{ name: this.dataNetwork.name }],
+            // Healthy while a dump from the last 25 hours exists.
+            healthcheck: healthcheck(["CMD-SHELL", "find /backups -name '*.dump' -mmin -1500 | grep -q ."], { intervalSeconds: 30, timeoutSeconds: 10, unhealthyThreshold: 3, startPeriodSeconds: 120 }),
+            labels: this.labels,
+            ...logOptions,
+        }, { parent: scope.parent, dependsOn: [database] });
+    }
+
     /** One container per replica; the api's replicas publish consecutive loopback ports from apiHostPort. */
     private serviceContainers(scope: Scope, service: ServiceSpec, shared: pulumi.Input<string>[], dependsOn: docker.Container[]): docker.Container[] {
         const image = this.image(service.image, scope.parent);
@@ -274,6 +305,30 @@ export class DockerBackend implements EnvironmentBackend {
         return new random.RandomPassword(name, { length: 32, special: false }, { parent });
     }
 }
+
+// Runs in the postgres image (busybox sh and date); times are UTC.
+const backupScript = `#!/bin/sh
+set -u
+backup() {
+    file="/backups/\${PGDATABASE}-$(date -u +%Y%m%dT%H%M%SZ).dump"
+    if pg_dump --format=custom --file="$file.partial"; then
+        mv "$file.partial" "$file"
+        find /backups -name '*.dump' -mtime +"$BACKUP_RETENTION_DAYS" -delete
+    else
+        rm -f "$file.partial"
+        echo "pg_dump failed; the previous dumps are kept" >&2
+    fi
+}
+until pg_isready -q; do sleep 2; done
+backup
+while true; do
+    now=$(date -u +%s)
+    next=$(date -u -d "$(date -u +%Y-%m-%d) $BACKUP_WINDOW_START" +%s)
+    [ "$next" -gt "$now" ] || next=$((next + 86400))
+    sleep $((next - now))
+    backup
+done
+`;
 
 const dataTierTiming = { intervalSeconds: 5, timeoutSeconds: 5, unhealthyThreshold: 10, startPeriodSeconds: 10 };
 const monitoringTiming = { intervalSeconds: 15, timeoutSeconds: 5, unhealthyThreshold: 3, startPeriodSeconds: 20 };

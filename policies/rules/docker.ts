@@ -84,6 +84,26 @@ export function storageOf(container: PolicyResource, path: string): Storage {
     return best?.storage ?? { kind: "container-layer" };
 }
 
+/**
+ * Whether the container runs the data server rather than a client of the same image (a backup job running
+ * pg_dump, a psql shell). With the image's own entrypoint it runs the server; with another, only when the
+ * entrypoint and command name one of the server's executables. An entrypoint not yet known counts as the server.
+ */
+function runsServer(container: PolicyResource, executables: readonly string[]): boolean {
+    const entrypoints = peek(() => container.props.entrypoints);
+    if (entrypoints === undefined || (Array.isArray(entrypoints) && entrypoints.length === 0)) return true;
+    if (entrypoints === UNKNOWN) return true;
+    const words = [...knownElements<unknown>(() => container.props.entrypoints), ...knownElements<unknown>(() => container.props.command)]
+        .filter((part): part is string => typeof part === "string")
+        .flatMap((part) => part.split(/[\s;&|]+/))
+        .map((word) => word.split("/").pop() ?? word);
+    const commandUnknown = peek(() => container.props.command) === UNKNOWN;
+    return commandUnknown || words.some((word) => executables.includes(word));
+}
+
+const postgresServerExecutables = ["postgres", "docker-entrypoint.sh"];
+const redisServerExecutables = ["redis-server", "valkey-server", "redis-stack-server", "docker-entrypoint.sh"];
+
 /** The value of an environment variable the container sets in plain text, if any. */
 function envValue(container: PolicyResource, key: string): string | undefined {
     const entry = knownElements<unknown>(() => container.props.envs).find((e): e is string => typeof e === "string" && e.startsWith(`${key}=`));
@@ -114,10 +134,10 @@ export const dockerDataOnNamedVolume = stackRule<NamedVolumeSettings>({
         for (const container of resources.filter((r) => r.type === docker.container)) {
             let engine: string;
             let dataPath: string;
-            if (runsImage(container, s.postgresImages)) {
+            if (runsImage(container, s.postgresImages) && runsServer(container, postgresServerExecutables)) {
                 engine = "PostgreSQL";
                 dataPath = envValue(container, "PGDATA") ?? s.postgresDataPath;
-            } else if (runsImage(container, s.redisImages)) {
+            } else if (runsImage(container, s.redisImages) && runsServer(container, redisServerExecutables)) {
                 engine = "Redis";
                 dataPath = s.redisDataPath;
             } else {
