@@ -123,3 +123,29 @@ export const awsSettings = z
     });
 
 export type AwsSettings = z.infer<typeof awsSettings>;
+
+/** Redis versions ElastiCache takes as `major.minor`; a bare major means the newest minor checked for it. */
+export const newestRedisMinor: Readonly<Record<string, string>> = { "6": "6.2", "7": "7.1" };
+
+/**
+ * What the AWS backend needs of the shared keys, checked at the config edge so a stack that selects AWS
+ * fails before any resource is registered. Reads the raw input defensively.
+ */
+export function awsProblems(input: Record<string, unknown>): { path: (string | number)[]; allowed: string }[] {
+    if (input.backend !== "aws") return [];
+    const problems: { path: (string | number)[]; allowed: string }[] = [];
+    const at = (...path: string[]) => path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), input);
+    const databaseSize = at("database", "size");
+    if (typeof databaseSize === "string" && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(databaseSize)) {
+        problems.push({ path: ["database", "size"], allowed: "must be an RDS instance class on the aws backend, e.g. db.r6g.large" });
+    }
+    const cacheSize = at("cache", "size");
+    if (typeof cacheSize === "string" && !/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(cacheSize)) {
+        problems.push({ path: ["cache", "size"], allowed: "must be an ElastiCache node type on the aws backend, e.g. cache.r6g.large" });
+    }
+    const cacheVersion = at("cache", "engineVersion");
+    if (typeof cacheVersion === "string" && !cacheVersion.includes(".") && newestRedisMinor[cacheVersion] === undefined) {
+        problems.push({ path: ["cache", "engineVersion"], allowed: `must be major.minor on the aws backend (e.g. ${cacheVersion}.0), or one of ${Object.keys(newestRedisMinor).join(", ")}` });
+    }
+    return problems;
+}

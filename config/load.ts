@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import semver from "semver";
 import { z } from "zod";
+import { awsProblems } from "./aws";
 import { digitalOceanProblems } from "./digitalocean";
-import { secretConfigPaths, serviceNames, stackConfigSchema, type ServiceName, type StackConfig } from "./schema";
+import { reservedEnvNames, secretConfigPaths, serviceNames, stackConfigSchema, type ServiceName, type StackConfig } from "./schema";
 import type { EnvironmentSpec, ServiceSpec } from "./spec";
 
 /** One problem with one config key. */
@@ -183,6 +184,12 @@ function crossFieldProblems(namespace: string, input: Record<string, unknown>, s
         if (min !== undefined && max !== undefined && min > max) {
             add(["services", name, "autoscaling", "minCount"], `must be ≤ autoscaling.maxCount (${max})`);
         }
+        const env = valueAt(input, ["services", name, "env"]);
+        if (env !== null && typeof env === "object") {
+            for (const key of Object.keys(env).filter((k) => (reservedEnvNames as readonly string[]).includes(k))) {
+                add(["services", name, "env", key], `is set by the backend itself (${key === "DATABASE_URL" || key === "REDIS_URL" || key === "APP_SECRET_KEY" ? "as a secret" : "from the environment's own wiring"}); remove it`);
+            }
+        }
         const image = str(["services", name, "image"]);
         if (production && image !== undefined && /:latest(@|$)/.test(image)) {
             add(["services", name, "image"], "production images must be pinned to a release tag or a digest, not `latest`");
@@ -199,7 +206,7 @@ function crossFieldProblems(namespace: string, input: Record<string, unknown>, s
     if (production && input.backend === "aws" && valueAt(input, ["aws", "natGateways"]) === "single") {
         add(["aws", "natGateways"], "must be \"perAz\" in production: with a single NAT gateway one zone's outage cuts every task's egress");
     }
-    for (const problem of digitalOceanProblems(input)) add(problem.path, problem.allowed);
+    for (const problem of [...digitalOceanProblems(input), ...awsProblems(input)]) add(problem.path, problem.allowed);
     const paged = valueAt(input, ["monitoring", "pagerDutyIntegrationKey"]) !== undefined || valueAt(input, ["monitoring", "slackWebhookUrl"]) !== undefined;
     if (production && !paged) {
         problems.push({

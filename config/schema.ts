@@ -126,6 +126,12 @@ export const stackConfigSchema = z.strictObject({
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+/**
+ * Environment variables the backends set on the app containers themselves (connection URLs as secrets,
+ * the ml service's address, the app's signing key, the port): `services.<name>.env` may not set them.
+ */
+export const reservedEnvNames = ["DATABASE_URL", "REDIS_URL", "APP_SECRET_KEY", "ML_SERVICE_URL", "ENVIRONMENT", "PORT", "SERVICE_NAME"] as const;
 export type HealthCheckConfig = z.infer<typeof healthCheck>;
 export type AutoscalingConfig = z.infer<typeof autoscaling>;
 export type ThresholdsSpec = z.infer<typeof thresholds>;

@@ -156,6 +156,31 @@ describe("stack config validation", () => {
         expect(problems[0].allowed).to.include('"eu-west-1"');
     });
 
+    it("refuses env that would override what the backend injects, naming the service and variable", () => {
+        const problems = problemsOf(raw({
+            services: {
+                api: { image: "ghcr.io/dygsom/fraud-api:1.4.2", env: { DATABASE_URL: "postgresql://me@localhost/db", LOG_LEVEL: "info" } },
+                worker: { image: "ghcr.io/dygsom/fraud-api:1.4.2", env: { ML_SERVICE_URL: "http://elsewhere" } },
+                ml: { image: "ghcr.io/dygsom/fraud-ml:1.4.2" },
+            },
+        }));
+        expect(problems.map((p) => p.key)).to.deep.equal([`${ns}:services.api.env.DATABASE_URL`, `${ns}:services.worker.env.ML_SERVICE_URL`]);
+        expect(problems[0].allowed).to.include("secret");
+    });
+
+    it("checks what the aws backend needs of shared keys before any resource: RDS class, node type, Redis version", () => {
+        const problems = problemsOf(raw({
+            environment: "staging",
+            backend: "aws",
+            database: { size: "db-s-1vcpu-2gb" },
+            cache: { size: "db-s-1vcpu-1gb", engineVersion: "8" },
+        }));
+        expect(problems.map((p) => p.key)).to.have.members([`${ns}:database.size`, `${ns}:cache.size`, `${ns}:cache.engineVersion`]);
+        expect(problems.find((p) => p.key === `${ns}:database.size`)!.allowed).to.include("db.r6g.large");
+        // The same sizes are DigitalOcean slugs, valid there.
+        expect(() => loadEnvironmentSpec(raw({ environment: "staging", backend: "digitalocean", database: { size: "db-s-1vcpu-2gb" }, monitoring: { alertEmails: ["a@b.co"] } }))).to.not.throw();
+    });
+
     it("registers no resource when the config is invalid", async () => {
         let error: unknown;
         try {

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { CacheSpec } from "../../config";
+import { newestRedisMinor } from "../../config/aws";
 import type { CacheConnection, Scope } from "../backend";
 import { awsOptions, statefulOptions, type AwsContext } from "./context";
 import type { Network } from "./network";
@@ -17,15 +18,10 @@ export interface RedisCache {
 
 /**
  * ElastiCache wants `major.minor` from Redis 7 on. A bare major means the newest minor we have
- * checked for it (Redis OSS 7 ended at 7.1).
+ * checked for it (Redis OSS 7 ended at 7.1); the config edge refuses any other bare major.
  */
-const newestMinor: Record<string, string> = { "6": "6.2", "7": "7.1" };
-
 export function redisEngineVersion(version: string): string {
-    if (version.includes(".")) return version;
-    const resolved = newestMinor[version];
-    if (resolved === undefined) throw new Error(`fraud-platform:cache.engineVersion ${version}: give major.minor, e.g. ${version}.0`);
-    return resolved;
+    return version.includes(".") ? version : (newestRedisMinor[version] ?? version);
 }
 
 /**
@@ -37,10 +33,8 @@ export function createRedis(ctx: AwsContext, scope: Scope, spec: CacheSpec, netw
     const options = () => awsOptions(ctx, parent);
     const version = redisEngineVersion(spec.engineVersion);
     const replicated = spec.nodeCount > 1;
+    // The config edge checked that a configured size is a node type.
     const nodeType = spec.size ?? ctx.spec.aws.defaultCacheNodeType;
-    if (!/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(nodeType)) {
-        throw new Error(`fraud-platform:cache.size is ${JSON.stringify(nodeType)}; the aws backend needs an ElastiCache node type such as cache.r6g.large`);
-    }
 
     const subnetGroup = new aws.elasticache.SubnetGroup(
         `${name}-subnets`,
