@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { ServiceName, ServiceSpec } from "../config";
 import type { CacheConnection, DatabaseConnection, EnvironmentBackend } from "./backend";
 
@@ -17,12 +18,15 @@ export class AppService extends pulumi.ComponentResource {
 
     constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fraud-platform:index:AppService", name, {}, opts);
+        // One key per environment, whatever the backend; seed 002 asks for at least 32 characters.
+        const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 64, special: false }, { parent: this });
         const endpoints = args.backend.createAppService(
             { name, parent: this },
             {
                 services: args.services,
                 database: { ...args.database, password: pulumi.secret(args.database.password), url: pulumi.secret(args.database.url) },
                 cache: { ...args.cache, url: pulumi.secret(args.cache.url) },
+                appSecretKey: pulumi.secret(secretKey.result),
             },
         );
         this.url = endpoints.url;

@@ -40,6 +40,8 @@ export interface AppServiceArgs {
     services: Record<ServiceName, ServiceSpec>;
     database: DatabaseConnection;
     cache: CacheConnection;
+    /** Secret: the app's signing key (JWTs, API-key hashes), handed to every service as `APP_SECRET_KEY`. */
+    appSecretKey: pulumi.Output<string>;
 }
 
 export interface AppEndpoints {

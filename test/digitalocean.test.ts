@@ -174,9 +174,9 @@ describe("digitalocean backend (staging stack)", function () {
         it("reach the app only as SECRET env vars whose values are secret on the wire", () => {
             const wire = appSpecWire(staging) as { services: { envs: Env[] }[]; workers: { envs: Env[] }[]; jobs: { envs: Env[] }[] };
             const wireEnvs = [...wire.services, ...wire.workers, ...wire.jobs].flatMap((c) => c.envs);
-            const secretKeys = ["DATABASE_URL", "REDIS_URL"];
+            const secretKeys = ["APP_SECRET_KEY", "DATABASE_URL", "REDIS_URL"];
             const carried = wireEnvs.filter((e) => secretKeys.includes(e.key));
-            expect(carried.length).to.equal(2 * 3 + 1); // api, ml, worker get both; the migration job DATABASE_URL
+            expect(carried.length).to.equal(3 * 3 + 1); // api, ml, worker get all three; the migration job DATABASE_URL
             for (const env of carried) {
                 expect(env.type, env.key).to.equal("SECRET");
                 expect(isSecret(env.value), env.key).to.equal(true);
@@ -239,7 +239,7 @@ describe("digitalocean backend (staging stack)", function () {
             const at = (path: string) =>
                 path.replace(/^spec\./, "").split(/\.|\[(\d+)\]/).filter(Boolean)
                     .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], wire);
-            expect(app.ignoreChanges).to.have.length(7);
+            expect(app.ignoreChanges).to.have.length(3 * 3 + 1); // three SECRET vars in each of three components, one in the migration job
             for (const path of app.ignoreChanges) {
                 expect(path, path).to.match(/^spec\.(services|workers|jobs)\[\d\]\.envs\[\d+\]\.value$/);
                 expect(isSecret(at(path)), path).to.equal(true);

@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { CacheSpec, DatabaseSpec, EnvironmentSpec, ServiceName, ServiceSpec } from "../../config";
 import type {
     AppEndpoints,
@@ -96,11 +95,10 @@ class AwsBackend implements EnvironmentBackend {
             awsOptions(ctx, parent),
         );
 
-        const appKey = new random.RandomPassword(`${name}-app-key`, { length: 64, special: false }, { parent });
         const secrets: ContainerSecret[] = [
             { name: "DATABASE_URL", arn: storeSecret(ctx, `${name}-database-url`, parent, "PostgreSQL connection URL for the app", args.database.url).arn },
             { name: "REDIS_URL", arn: storeSecret(ctx, `${name}-redis-url`, parent, "Redis connection URL for the app", args.cache.url).arn },
-            { name: "APP_SECRET_KEY", arn: storeSecret(ctx, `${name}-app-key`, parent, "The app's signing key", appKey.result).arn },
+            { name: "APP_SECRET_KEY", arn: storeSecret(ctx, `${name}-app-key`, parent, "The app's signing key", args.appSecretKey).arn },
         ];
 
         const logGroups = Object.fromEntries(

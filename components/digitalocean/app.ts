@@ -32,7 +32,7 @@ export function createApp(scope: Scope, args: AppArgs): App {
     const { environment, services, destinations: to } = args;
     const settings = environment.digitalocean;
     const { api, worker, ml } = services;
-    const secrets = { DATABASE_URL: args.database.url, REDIS_URL: args.cache.url };
+    const secrets = { APP_SECRET_KEY: args.appSecretKey, DATABASE_URL: args.database.url, REDIS_URL: args.cache.url };
     const shared = {
         ENVIRONMENT: environment.environment,
         // App Platform resolves a component's name to its instances inside the app.

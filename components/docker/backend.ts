@@ -131,6 +131,7 @@ export class DockerBackend implements EnvironmentBackend {
         const shared = [
             pulumi.interpolate`DATABASE_URL=${args.database.url}`,
             pulumi.interpolate`REDIS_URL=${args.cache.url}`,
+            pulumi.interpolate`APP_SECRET_KEY=${args.appSecretKey}`,
             `ML_SERVICE_URL=http://${mlHost}:${ml.port}`,
             `ENVIRONMENT=${this.spec.environment}`,
         ];
