@@ -142,6 +142,20 @@ describe("digitalocean backend (staging stack)", function () {
             expect(url).to.match(/^postgresql:\/\/fraud_app:[^@]+@private-[^/]+:25060\/fraud\?sslmode=require$/);
         });
 
+        it("grants the app user CREATE on the public schema as the database owner, before the migrations", () => {
+            const grants = byName(spec, "db-grants");
+            expect(grants.kind).to.equal("PRE_DEPLOY");
+            expect(spec.jobs.map((job) => job.name)).to.deep.equal(["db-grants", "migrate"]);
+            expect(grants.image).to.deep.equal({ registryType: "DOCKER_HUB", registry: "library", repository: "postgres", tag: "16-alpine" });
+            expect(grants.runCommand).to.equal(
+                'psql "$ADMIN_DATABASE_URL" -v ON_ERROR_STOP=1 -c \'GRANT CONNECT, TEMPORARY ON DATABASE fraud TO fraud_app\' -c \'GRANT USAGE, CREATE ON SCHEMA public TO fraud_app\'',
+            );
+            const admin = grants.envs.find((e) => e.key === "ADMIN_DATABASE_URL");
+            expect(admin?.type).to.equal("SECRET");
+            // The admin user, on the app's database (not defaultdb), over the private network.
+            expect(String(admin?.value)).to.match(/^postgresql:\/\/doadmin:[^@]+@private-[^/]+:25060\/fraud\?sslmode=require$/);
+        });
+
         it("joins the environment's VPC in the matching App Platform region", () => {
             const vpc = staging.ofType(types.vpc)[0];
             expect(revealed<{ region: string; ipRange: string }>(vpc)).to.include({ region: "nyc3", ipRange: "10.116.0.0/20" });
@@ -239,7 +253,7 @@ describe("digitalocean backend (staging stack)", function () {
             const at = (path: string) =>
                 path.replace(/^spec\./, "").split(/\.|\[(\d+)\]/).filter(Boolean)
                     .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], wire);
-            expect(app.ignoreChanges).to.have.length(3 * 3 + 1); // three SECRET vars in each of three components, one in the migration job
+            expect(app.ignoreChanges).to.have.length(3 * 3 + 2); // three SECRET vars in each of three components, one in each PRE_DEPLOY job
             for (const path of app.ignoreChanges) {
                 expect(path, path).to.match(/^spec\.(services|workers|jobs)\[\d\]\.envs\[\d+\]\.value$/);
                 expect(isSecret(at(path)), path).to.equal(true);

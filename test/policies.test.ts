@@ -5,7 +5,7 @@ import { runProgram, wire, type RecordedResource } from "../tools/engine/emulato
 import { PolicyConfigError } from "../tools/engine/policyConfig";
 import { analyzeAsRegistered, formatPolicyReport, startPolicyPack, type PolicyViolation, type RunningPolicyPack } from "../tools/engine/policyRunner";
 import { readStackConfig } from "../tools/engine/stackFiles";
-import { previewStack } from "./helpers";
+import { previewStack, updateStack } from "./helpers";
 
 /*
  * Every policy is exercised through the real analyzer: the pack runs as the Pulumi CLI runs it (run-policy-pack,
@@ -140,7 +140,14 @@ describe("policy pack: what it publishes", () => {
         const names = new Set(packs.staging.info.policies.map((p) => p.name));
         for (const file of fs.readdirSync(configDir)) {
             const config = JSON.parse(fs.readFileSync(path.join(configDir, file), "utf8")) as Record<string, unknown>;
-            for (const policy of Object.keys(config)) expect(names.has(policy) || policy === "all", `${file}: ${policy}`).to.equal(true);
+            for (const [policy, settings] of Object.entries(config)) {
+                expect(names.has(policy) || policy === "all", `${file}: ${policy}`).to.equal(true);
+                // The CLI accepts unknown setting names, so a misspelt one would silently fall back to its default.
+                const schema = packs.staging.info.policies.find((p) => p.name === policy)?.configSchema ?? {};
+                for (const key of Object.keys(typeof settings === "object" && settings !== null ? settings : {})) {
+                    expect(key === "enforcementLevel" || key in schema, `${file}: ${policy}.${key}`).to.equal(true);
+                }
+            }
         }
     });
 
@@ -316,6 +323,16 @@ describe("docker-data-on-named-volume", () => {
     it("tells a client of the image (a pg_dump job) from the server, also when a shell starts the server", async () => {
         const backupJob = container("backup", postgresImage, { entrypoints: ["/bin/sh", "/usr/local/bin/backup.sh"] });
         expect(await check(packs.dev, "docker-data-on-named-volume", [postgresImage, backupJob])).to.deep.equal([]);
+        // In a preview the provider plans `command` as unknown when the program leaves it unset.
+        const plannedJob = container("backup", postgresImage, { entrypoints: ["/bin/sh", "/usr/local/bin/backup.sh"], command: unknown });
+        expect(await check(packs.dev, "docker-data-on-named-volume", [postgresImage, plannedJob])).to.deep.equal([]);
+        const shellWithUnknownCommand = container("postgres", postgresImage, { entrypoints: ["sh", "-c"], command: unknown });
+        expect(await check(packs.dev, "docker-data-on-named-volume", [postgresImage, shellWithUnknownCommand])).to.have.length(1);
+        const onTmpfs = container("postgres", postgresImage, {
+            mounts: [{ type: "volume", source: "pg-data", target: "/var/lib/postgresql" }],
+            tmpfs: { "/var/lib/postgresql/data": "" },
+        });
+        expect((await check(packs.dev, "docker-data-on-named-volume", [postgresImage, onTmpfs]))[0].message).to.contain("tmpfs");
         const shellStarted = container("redis", redisImage, { entrypoints: ["sh", "-c"], command: ["exec redis-server --appendonly yes"] });
         expect(await check(packs.dev, "docker-data-on-named-volume", [redisImage, shellStarted])).to.have.length(1);
     });
@@ -467,6 +484,15 @@ describe("docker-container-health-check", () => {
 
     it("accepts a health check at a sane interval", async () => {
         expect(await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { healthcheck: { tests: ["CMD", "true"], interval: "10s" } })])).to.deep.equal([]);
+        // "0s" is the provider's "unset": Docker's 30 s default, not a zero interval.
+        const unset = [res(t.container, "api", { healthcheck: { tests: ["CMD", "true"], interval: "0s" } })];
+        expect(await check(packs.dev, "docker-container-health-check", unset)).to.deep.equal([]);
+        try {
+            await packs.dev.reconfigure({ "docker-container-health-check": { maxIntervalSeconds: 10 } });
+            expect((await check(packs.dev, "docker-container-health-check", unset))[0]?.message).to.contain("interval is 0s (at most 10 s)");
+        } finally {
+            await packs.dev.reconfigure(path.join(configDir, "dev.json"));
+        }
     });
 });
 
@@ -541,6 +567,24 @@ describe("stacks in the repository", function () {
             expect(violations.map((v) => `${v.policy} ${v.urn}`)).to.deep.equal([]);
         });
     }
+
+    it("production passes every policy at update time too, including the ones a preview cannot run", async () => {
+        // In a preview containerDefinitions is unknown, so ecs-task-container-health-checks is only advisory there;
+        // `pulumi up` runs it on known values. Emulate that: an update run, analyzed by a pack told it is not a preview.
+        const file = readStackConfig("production");
+        const update = await updateStack("production");
+        const pack = await startPolicyPack({
+            stack: { name: "production", project: file.project, config: file.config, secretKeys: file.secretKeys },
+            config: path.join(configDir, "production.json"),
+            dryRun: false,
+        });
+        try {
+            const violations = await pack.analyze(update.resources);
+            expect(violations.map((v) => `${v.enforcementLevel} ${v.policy} ${v.urn.split("::").pop()}: ${v.message.split("\n")[0]}`)).to.deep.equal([]);
+        } finally {
+            await pack.close();
+        }
+    });
 
     it("a production copy with 3 days of database backups fails with rds-backup-retention", async () => {
         const preview = await previewStack("production", { database: { backupRetentionDays: 3 } });

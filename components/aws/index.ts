@@ -132,7 +132,7 @@ class AwsBackend implements EnvironmentBackend {
         );
 
         const sharedEnvironment: Record<string, pulumi.Input<string>> = {
-            APP_ENV: spec.environment,
+            ENVIRONMENT: spec.environment,
             AWS_REGION: ctx.region,
             MODELS_BUCKET: models.name,
             BEDROCK_MODEL_ARN: bedrockModelArn,
@@ -157,7 +157,7 @@ class AwsBackend implements EnvironmentBackend {
                     executionRoleArn: executionRole.arn,
                     taskRoleArn: taskRole.arn,
                     logGroupName: logGroups[serviceSpec.name].name,
-                    environment: { ...sharedEnvironment, PORT: String(serviceSpec.port), ...environment },
+                    environment: { ...sharedEnvironment, PORT: String(serviceSpec.port), SERVICE_NAME: serviceSpec.name, ...environment },
                     secrets,
                     // Seed 003: the database is backed up before the release's task definitions (and its migrations) roll out.
                     taskDefinitionDependsOn: this.database?.preMigrationSnapshot ? [this.database.preMigrationSnapshot] : [],

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulOptions, type AwsContext } from "./context";
+import { awsOptions, statefulOptions, type AwsContext } from "./context";
 
 /** A Secrets Manager secret and its current value. */
 export interface StoredSecret {
@@ -29,10 +29,8 @@ export function storeSecret(
         },
         statefulOptions(ctx, parent),
     );
-    new aws.secretsmanager.SecretVersion(
-        name,
-        { secretId: secret.id, secretString: pulumi.secret(value) },
-        statefulOptions(ctx, secret),
-    );
+    // Not protected: a new value replaces the version (secret_string forces replacement), and a protected
+    // version would block every rotation. The secret itself is protected and recoverable.
+    new aws.secretsmanager.SecretVersion(name, { secretId: secret.id, secretString: pulumi.secret(value) }, awsOptions(ctx, secret));
     return { secret, arn: secret.arn };
 }

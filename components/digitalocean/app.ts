@@ -14,6 +14,8 @@ export interface AppArgs extends AppServiceArgs {
     vpc: digitalocean.Vpc;
     /** Secret: the direct (unpooled) PostgreSQL URL the migration job uses. */
     migrationDatabaseUrl: pulumi.Output<string>;
+    /** Secret: the admin user's URL on the app's database, for the schema grant. */
+    adminDatabaseUrl: pulumi.Output<string>;
     destinations: Destinations;
     /** Resources the first deployment needs in place besides those its inputs reference. */
     dependsOn: pulumi.Resource[];
@@ -43,6 +45,7 @@ export function createApp(scope: Scope, args: AppArgs): App {
     const mlEnv = envOf(ml);
     const workerEnv = envOf(worker);
     const migrationEnv = componentEnv({ ENVIRONMENT: environment.environment }, { DATABASE_URL: args.migrationDatabaseUrl });
+    const grantEnv = componentEnv({}, { ADMIN_DATABASE_URL: args.adminDatabaseUrl });
     const alerts = componentAlerts(environment.monitoring.thresholds, to);
 
     const apiService: Inputs.AppSpecService = {
@@ -91,6 +94,23 @@ export function createApp(scope: Scope, args: AppArgs): App {
         envs: migrationEnv,
     };
 
+    // The database's owner lets the app user create its tables in `public` (PostgreSQL 15+ no longer lets
+    // every user); idempotent, so it runs before every release, with psql from the matching postgres image.
+    const { name: database, user } = environment.database;
+    const grantJob: Inputs.AppSpecJob = {
+        name: "db-grants",
+        kind: "PRE_DEPLOY",
+        image: imageSource(`postgres:${environment.database.engineVersion.split(".")[0]}-alpine`),
+        runCommand: shellLine([
+            "psql", "$ADMIN_DATABASE_URL", "-v", "ON_ERROR_STOP=1",
+            "-c", `GRANT CONNECT, TEMPORARY ON DATABASE ${database} TO ${user}`,
+            "-c", `GRANT USAGE, CREATE ON SCHEMA public TO ${user}`,
+        ]).replace("'$ADMIN_DATABASE_URL'", '"$ADMIN_DATABASE_URL"'),
+        instanceSizeSlug: settings.instanceSizes.migration,
+        instanceCount: 1,
+        envs: grantEnv,
+    };
+
     const domain = settings.domain;
     const spec: Inputs.AppSpec = {
         name: scope.name,
@@ -102,14 +122,15 @@ export function createApp(scope: Scope, args: AppArgs): App {
         ingress: { rules: [{ component: { name: api.name }, match: { path: { prefix: "/" } } }] },
         services: [apiService, mlService],
         workers: [workerComponent],
-        jobs: [migrationJob],
+        jobs: [grantJob, migrationJob],
     };
 
     const secretPaths = [
         ...secretValuePaths("spec.services[0]", apiEnv),
         ...secretValuePaths("spec.services[1]", mlEnv),
         ...secretValuePaths("spec.workers[0]", workerEnv),
-        ...secretValuePaths("spec.jobs[0]", migrationEnv),
+        ...secretValuePaths("spec.jobs[0]", grantEnv),
+        ...secretValuePaths("spec.jobs[1]", migrationEnv),
     ];
     const deploymentTimeout = `${settings.deploymentTimeoutMinutes}m`;
     const app = new digitalocean.App(`${scope.name}-app`, { spec }, {

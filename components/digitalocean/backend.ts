@@ -58,6 +58,7 @@ export class DigitalOceanBackend implements EnvironmentBackend {
             environment: this.spec,
             vpc: this.vpc,
             migrationDatabaseUrl: postgres.resources.directUrl,
+            adminDatabaseUrl: postgres.resources.adminUrl,
             destinations: this.destinations(),
             dependsOn: [cache.resources.settings],
         });

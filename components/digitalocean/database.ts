@@ -17,6 +17,12 @@ export interface Postgres {
      * (advisory locks, DDL in one transaction) that transaction pooling does not keep.
      */
     directUrl: pulumi.Output<string>;
+    /**
+     * Secret. The cluster's admin user (`doadmin`) on the app's database, for the one statement the app
+     * user cannot run on itself: PostgreSQL 15+ gives only the database owner (doadmin, since the API
+     * creates the database) CREATE on the `public` schema.
+     */
+    adminUrl: pulumi.Output<string>;
 }
 
 /**
@@ -65,6 +71,7 @@ export function createPostgres(scope: Scope, spec: DatabaseSpec, environment: En
             url,
         },
         directUrl: postgresUrl(user.name, user.password, cluster.privateHost, cluster.port, database.name),
+        adminUrl: postgresUrl(cluster.user, cluster.password, cluster.privateHost, cluster.port, database.name),
     };
 }
 

@@ -228,7 +228,10 @@ export class DockerBackend implements EnvironmentBackend {
             name: `${scope.name}-backup`,
             image: image.imageId,
             restart: "unless-stopped",
-            entrypoints: ["/bin/sh", "/usr/local/bin/backup.sh"],
+            // Both set: an entrypoint override drops the image's CMD, and a known command keeps the job
+            // recognisable as a client of the postgres image rather than the server.
+            entrypoints: ["/bin/sh"],
+            command: ["/usr/local/bin/backup.sh"],
             uploads: [{ file: "/usr/local/bin/backup.sh", content: backupScript, executable: true }],
             envs: [
                 `PGHOST=${host}`,

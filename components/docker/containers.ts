@@ -10,8 +10,8 @@ export function healthcheck(test: string[], timing: Pick<HealthCheckSpec, "inter
         interval: `${timing.intervalSeconds}s`,
         timeout: `${timing.timeoutSeconds}s`,
         retries: timing.unhealthyThreshold,
+        // No startInterval: it needs Docker Engine 25 or newer, and older engines refuse the container.
         startPeriod: `${timing.startPeriodSeconds}s`,
-        startInterval: "2s",
     };
 }
 

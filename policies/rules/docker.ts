@@ -34,9 +34,10 @@ export const dockerContainerHealthCheck = resourceRule<{ maxIntervalSeconds: num
             violation(`container has ${props.healthcheck ? "a health check without a test" : "no health check"}: it counts as running even when it no longer answers.`);
             return;
         }
-        // Docker's default interval is 30 s.
+        // Docker's default interval is 30 s; the provider sends "0s" for "unset".
         const interval = props.healthcheck?.interval ?? "30s";
-        const seconds = durationSeconds(interval);
+        const parsed = durationSeconds(interval);
+        const seconds = parsed === 0 ? 30 : parsed;
         if (seconds === undefined) violation(`healthcheck.interval '${interval}' is not a duration such as 10s or 1m.`);
         else if (seconds > maxIntervalSeconds) violation(`healthcheck.interval is ${interval} (at most ${maxIntervalSeconds} s).`);
     },
@@ -73,6 +74,11 @@ export function storageOf(container: PolicyResource, path: string): Storage {
         } else if (type === "bind") consider(target, { kind: "bind", host: typeof source === "string" ? source : "(computed)" });
         else if (type === "tmpfs") consider(target, { kind: "tmpfs" });
     }
+    // `tmpfs` maps a container path to mount options.
+    const tmpfs = peek(() => container.props.tmpfs);
+    if (tmpfs !== null && typeof tmpfs === "object" && tmpfs !== UNKNOWN) {
+        for (const target of Object.keys(tmpfs as Record<string, unknown>)) consider(target, { kind: "tmpfs" });
+    }
     for (const volume of knownElements<Record<string, unknown>>(() => container.props.volumes)) {
         const target = peek(() => volume.containerPath);
         const volumeName = peek(() => volume.volumeName);
@@ -93,12 +99,18 @@ function runsServer(container: PolicyResource, executables: readonly string[]): 
     const entrypoints = peek(() => container.props.entrypoints);
     if (entrypoints === undefined || (Array.isArray(entrypoints) && entrypoints.length === 0)) return true;
     if (entrypoints === UNKNOWN) return true;
-    const words = [...knownElements<unknown>(() => container.props.entrypoints), ...knownElements<unknown>(() => container.props.command)]
-        .filter((part): part is string => typeof part === "string")
-        .flatMap((part) => part.split(/[\s;&|]+/))
-        .map((word) => word.split("/").pop() ?? word);
-    const commandUnknown = peek(() => container.props.command) === UNKNOWN;
-    return commandUnknown || words.some((word) => executables.includes(word));
+    const words = (parts: unknown[]) =>
+        parts
+            .filter((part): part is string => typeof part === "string")
+            .flatMap((part) => part.split(/[\s;&|]+/))
+            .map((word) => word.split("/").pop() ?? word);
+    const entry = words(knownElements<unknown>(() => container.props.entrypoints));
+    if (entry.some((word) => executables.includes(word))) return true;
+    // An entrypoint override drops the image's CMD, so an unknown command (the provider's planned
+    // state in a preview) matters only when the entrypoint is a shell that runs it as a script.
+    const command = peek(() => container.props.command);
+    if (command === UNKNOWN) return entry.includes("-c");
+    return words(knownElements<unknown>(() => container.props.command)).some((word) => executables.includes(word));
 }
 
 const postgresServerExecutables = ["postgres", "docker-entrypoint.sh"];
