@@ -292,7 +292,7 @@ describe("aws backend (production stack)", () => {
 
     it("leaves the api's task count to the autoscaler, and keeps ml internal (Service Connect, no load balancer)", () => {
         const api = production.named("-app-api-service", t.service);
-        expect(api.ignoreChanges).to.deep.equal(["desiredCount"]);
+        expect(api.ignoreChanges).to.deep.equal(["desiredCount", "loadBalancers"]);
         const scaling = inputsOf<{ minCapacity: number; maxCapacity: number }>(production.named("-app-api-scaling"));
         expect([scaling.minCapacity, scaling.maxCapacity]).to.deep.equal([2, 10]);
         expect(inputsOf<{ targetTrackingScalingPolicyConfiguration: { targetValue: number } }>(production.named("-app-api-cpu")).targetTrackingScalingPolicyConfiguration.targetValue).to.equal(70);

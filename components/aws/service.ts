@@ -199,8 +199,13 @@ export class FargateService extends pulumi.ComponentResource {
             },
             options({
                 dependsOn: [...(lb?.dependsOn ?? []), ...args.taskDefinitionDependsOn, ...args.calls],
-                // With autoscaling, the scaler owns the task count; re-applying `count` would undo its work at every up.
-                ignoreChanges: spec.autoscaling ? ["desiredCount"] : [],
+                ignoreChanges: [
+                    // With autoscaling, the scaler owns the task count; re-applying `count` would undo its work at every up.
+                    ...(spec.autoscaling ? ["desiredCount"] : []),
+                    // After a canary ECS may report the other target group as primary; re-sending the a/b order
+                    // from here would start a deployment that routes against ECS's own state.
+                    ...(lb ? ["loadBalancers"] : []),
+                ],
             }),
         );
         this.serviceName = this.service.name;
