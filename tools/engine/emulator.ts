@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, type MockCallArgs, type MockResourceArgs, type MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
 import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { fakeProviderOutputs } from "./fakes";
+import { plannedState } from "./plannedState";
+import { wire } from "./wire";
 
 /** What the engine received for one resource registration. */
 export interface RecordedResource {
@@ -27,16 +29,15 @@ export interface RecordedResource {
     customTimeouts?: { create: string; update: string; delete: string };
     /** The resource's final outputs, for components from `registerOutputs`. */
     outputs?: Record<string, unknown>;
+    /**
+     * A preview only, custom resources: the state the engine plans for the resource, its inputs plus an
+     * unknown for each property the provider computes that the program left unset. The engine sends
+     * this, not the inputs, to `AnalyzeStack`.
+     */
+    planned?: Record<string, unknown>;
 }
 
-/** The wire markers of Pulumi's serialised property values. */
-export const wire = {
-    sigKey: "4dabf18193072939515e22adb298388d",
-    secretSig: "1b47061264138c4ac30d75fd1eb44270",
-    resourceSig: "5cf8f73096256a8f31e491e813e4eb8e",
-    outputSig: "d0e6a833031e9bbcd3f4e8bde6ca49a4",
-    unknown: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-} as const;
+export { wire } from "./wire";
 
 /** Given a registration, returns the outputs the emulated provider reports (in addition to the inputs). */
 export type OutputFaker = (args: MockResourceArgs) => Record<string, unknown>;
@@ -72,9 +73,25 @@ class RecordingMonitor extends MockMonitor {
      */
     secretOutputsOfCurrentRegistration: string[] = [];
     onRegister?: (resource: RecordedResource) => void;
+    preview = true;
 
     override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void) {
+        try {
+            this.record(req);
+        } catch (error) {
+            // Answer the SDK, or the program waits for this registration forever.
+            callback(error, undefined);
+            return;
+        }
+        this.secretOutputsOfCurrentRegistration = req.getAdditionalsecretoutputsList();
+        const registration = super.registerResource(req, callback);
+        this.secretOutputsOfCurrentRegistration = [];
+        return registration;
+    }
+
+    private record(req: RegisterResourceRequest): void {
         const urn = urnOf(req.getParent(), req.getType(), req.getName());
+        const inputs = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
         const timeouts = req.getCustomtimeouts();
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap().forEach((deps, key) => {
@@ -86,7 +103,8 @@ class RecordingMonitor extends MockMonitor {
             name: req.getName(),
             parent: req.getParent(),
             custom: req.getCustom(),
-            inputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            inputs,
+            planned: this.preview && req.getCustom() ? plannedState(req.getType(), inputs) : undefined,
             protect: req.getProtect() === true,
             dependencies: req.getDependenciesList(),
             propertyDependencies,
@@ -101,10 +119,6 @@ class RecordingMonitor extends MockMonitor {
         };
         this.recorded.set(urn, recorded);
         this.onRegister?.(recorded);
-        this.secretOutputsOfCurrentRegistration = req.getAdditionalsecretoutputsList();
-        const registration = super.registerResource(req, callback);
-        this.secretOutputsOfCurrentRegistration = [];
-        return registration;
     }
 
     override registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined }, callback: (err: unknown, response: unknown) => void) {
@@ -150,6 +164,7 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
         },
     });
     monitor.onRegister = run.onRegister;
+    monitor.preview = preview;
     const restoreStackTraces = run.sourcePositions ? () => undefined : skipSourcePositions();
     // A failing program also rejects promises the SDK does not await (the stack's outputs); the CLI's
     // language host reports such an error once, so collect them here instead of crashing the process.

@@ -375,7 +375,8 @@ async function analyzeWholeStack(call: AnalyzerCalls, resources: RecordedResourc
             item.setUrn(resource.urn);
             item.setType(resource.type);
             item.setName(resource.name);
-            item.setProperties(engineProperties(resource.inputs));
+            // The engine analyzes the stack on its planned state (outputs), not the inputs Analyze saw.
+            item.setProperties(engineProperties(resource.planned ?? resource.outputs ?? resource.inputs));
             item.setOptions(resourceOptions(resource));
             const provider = providers.of(resource);
             if (provider) item.setProvider(provider);
