@@ -36,6 +36,11 @@ export interface RawStackConfig {
     stack: string;
     values: Record<string, string>;
     secretKeys: ReadonlySet<string>;
+    /**
+     * An update (`pulumi up`) rather than a preview. An update also refuses the documentation
+     * stand-ins a committed stack file may hold (example.com names, the 123456789012 account).
+     */
+    update?: boolean;
 }
 
 interface RoleDefaults {
@@ -64,7 +69,7 @@ const roleDefaults: Record<ServiceName, RoleDefaults> = {
 export function readRuntimeConfig(): RawStackConfig {
     const values = pulumi.runtime.allConfig();
     const secretKeys = new Set(Object.keys(values).filter((key) => isConfigSecret(key)));
-    return { project: pulumi.getProject(), stack: pulumi.getStack(), values, secretKeys };
+    return { project: pulumi.getProject(), stack: pulumi.getStack(), values, secretKeys, update: !pulumi.runtime.isDryRun() };
 }
 
 // The SDK exports isConfigSecret at run time but marks it internal, so its type is not published.
@@ -98,6 +103,7 @@ export function loadEnvironmentSpec(raw: RawStackConfig): EnvironmentSpec {
     // Rules across keys run on the raw input too, so one run reports every problem.
     problems.push(...crossFieldProblems(namespace, input, raw.secretKeys));
     problems.push(...providerRegionProblems(namespace, input, raw.values["aws:region"]));
+    if (raw.update) problems.push(...placeholderProblems(namespace, input));
     if (!parsed.success || problems.length > 0) throw new ConfigValidationError(raw.stack, problems);
     const config = parsed.data;
     return resolve(raw, config);
@@ -217,6 +223,27 @@ function crossFieldProblems(namespace: string, input: Record<string, unknown>, s
                 "`pulumi config set --secret --path monitoring.pagerDutyIntegrationKey <key>`",
         });
     }
+    return problems;
+}
+
+/**
+ * Values that only stand in for the real ones: a preview shows the plan with them, an update must not
+ * create half an environment and then fail on them (a load balancer listener on a certificate that
+ * does not exist, an alias for a domain nobody owns).
+ */
+function placeholderProblems(namespace: string, input: Record<string, unknown>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const check = (path: string[], isPlaceholder: (value: string) => boolean, what: string) => {
+        const value = valueAt(input, path);
+        if (typeof value === "string" && isPlaceholder(value)) {
+            problems.push({ key: keyName(namespace, path), given: show(value), allowed: `is a placeholder; set ${what} before \`pulumi up\`` });
+        }
+    };
+    const documentationDomain = (value: string) => /(^|\.)example\.(com|org|net)$/.test(value);
+    check(["aws", "certificateArn"], (value) => /:123456789012:|\/0{8}-0{4}-0{4}-0{4}-0{12}$/.test(value), "your own ACM certificate's ARN");
+    check(["aws", "domainName"], documentationDomain, "the name your certificate covers");
+    const doDomain = valueAt(input, ["digitalocean", "domain", "name"]);
+    if (typeof doDomain === "string" && documentationDomain(doDomain)) check(["digitalocean", "domain", "name"], documentationDomain, "your own domain");
     return problems;
 }
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ConfigValidationError, loadEnvironmentSpec } from "../config";
 import type { RecordedResource } from "../tools/engine/emulator";
 import { readStackConfig } from "../tools/engine/stackFiles";
-import { isSecret, plainStrings, previewStack, reveal, updateStack, type Preview } from "./helpers";
+import { deployable, isSecret, plainStrings, previewStack, reveal, updateStack, type Preview } from "./helpers";
 
 const t = {
     provider: "pulumi:providers:aws",
@@ -105,7 +105,7 @@ describe("aws backend (production stack)", () => {
     const slackWebhook = "https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/abcdefghijklmnopqrstuvwx";
 
     before(async () => {
-        ({ result: production, warnings: productionWarnings } = await collectingWarnings(() => updateStack("production", { releaseVersion: "v1.4.2" })));
+        ({ result: production, warnings: productionWarnings } = await collectingWarnings(() => updateStack("production", { ...deployable("production"), releaseVersion: "v1.4.2" })));
         unreleased = await previewStack("production");
         ({ result: staging, warnings: stagingWarnings } = await collectingWarnings(() =>
             updateStack(
@@ -365,8 +365,8 @@ describe("aws backend (production stack)", () => {
         const listeners = production.ofType(t.listener).map((l) => inputsOf<{ port: number; protocol: string; certificateArn?: string; defaultActions: { type: string }[] }>(l));
         expect(listeners.find((l) => l.port === 443)).to.include({ protocol: "HTTPS" });
         expect(listeners.find((l) => l.port === 80)!.defaultActions[0].type).to.equal("redirect");
-        expect(production.outputs.url).to.equal("https://fraud-api.example.com");
-        expect(production.outputs.healthUrl).to.equal("https://fraud-api.example.com/health/ready");
+        expect(production.outputs.url).to.equal("https://api.fraud-platform.io");
+        expect(production.outputs.healthUrl).to.equal("https://api.fraud-platform.io/health/ready");
         expect(production.outputs.dashboardUrl).to.match(/^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/.*dashboards\/dashboard\/fraud-platform-production$/);
         expect(production.outputs.databaseEndpoint).to.match(/\.rds\.amazonaws\.com:5432$/);
         expect(production.outputs.cacheEndpoint).to.match(/\.cache\.amazonaws\.com:6379$/);

@@ -181,6 +181,15 @@ describe("stack config validation", () => {
         expect(() => loadEnvironmentSpec(raw({ environment: "staging", backend: "digitalocean", database: { size: "db-s-1vcpu-2gb" }, monitoring: { alertEmails: ["a@b.co"] } }))).to.not.throw();
     });
 
+    it("lets a preview show the committed production stand-ins, and refuses them for an update", () => {
+        const file = readStackConfig("production");
+        const raw = { project: file.project, stack: "production", values: file.config, secretKeys: new Set(file.secretKeys) };
+        expect(() => loadEnvironmentSpec(raw)).to.not.throw();
+        const problems = problemsOf({ ...raw, update: true });
+        expect(problems.map((p) => p.key)).to.have.members([`${ns}:aws.certificateArn`, `${ns}:aws.domainName`]);
+        expect(problems[0].allowed).to.include("placeholder");
+    });
+
     it("registers no resource when the config is invalid", async () => {
         let error: unknown;
         try {

@@ -94,3 +94,20 @@ export function plainStrings(value: unknown): string[] {
     if (typeof value === "object" && value !== null) return Object.values(value).flatMap(plainStrings);
     return [];
 }
+
+/**
+ * Overrides that turn a committed stack into one `pulumi up` accepts: production's stack file holds
+ * documentation stand-ins (an example.com domain, a certificate in account 123456789012) that only a
+ * preview takes. Empty for the other stacks.
+ */
+export function deployable(stack: string): Record<string, unknown> {
+    if (stack !== "production") return {};
+    const aws = JSON.parse(readStackConfig("production").config[`${project}:aws`] ?? "{}") as Record<string, unknown>;
+    return {
+        aws: {
+            ...aws,
+            certificateArn: "arn:aws:acm:us-east-1:210987654321:certificate/5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f",
+            domainName: "api.fraud-platform.io",
+        },
+    };
+}

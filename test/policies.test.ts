@@ -5,7 +5,7 @@ import { runProgram, wire, type RecordedResource } from "../tools/engine/emulato
 import { PolicyConfigError } from "../tools/engine/policyConfig";
 import { analyzeAsRegistered, formatPolicyReport, startPolicyPack, type PolicyViolation, type RunningPolicyPack } from "../tools/engine/policyRunner";
 import { readStackConfig } from "../tools/engine/stackFiles";
-import { previewStack, updateStack } from "./helpers";
+import { deployable, previewStack, updateStack } from "./helpers";
 
 /*
  * Every policy is exercised through the real analyzer: the pack runs as the Pulumi CLI runs it (run-policy-pack,
@@ -572,7 +572,7 @@ describe("stacks in the repository", function () {
         // In a preview containerDefinitions is unknown, so ecs-task-container-health-checks is only advisory there;
         // `pulumi up` runs it on known values. Emulate that: an update run, analyzed by a pack told it is not a preview.
         const file = readStackConfig("production");
-        const update = await updateStack("production");
+        const update = await updateStack("production", deployable("production"));
         const pack = await startPolicyPack({
             stack: { name: "production", project: file.project, config: file.config, secretKeys: file.secretKeys },
             config: path.join(configDir, "production.json"),
