@@ -39,32 +39,20 @@ export class SecurityGroups extends pulumi.ComponentResource {
         this.cache = group("cache", "Redis: 6379 from the tasks only");
         this.endpoints = group("endpoints", "VPC interface endpoints: HTTPS from the tasks only");
 
-        const ingress = (rule: string, groupId: pulumi.Input<string>, port: number, from: { cidr: string } | { group: aws.ec2.SecurityGroup }, description: string) =>
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-${rule}`,
-                {
-                    securityGroupId: groupId,
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    description,
-                    ...("cidr" in from ? { cidrIpv4: from.cidr } : { referencedSecurityGroupId: from.group.id }),
-                },
-                options(),
-            );
-        const egress = (rule: string, groupId: pulumi.Input<string>, port: number, to: { cidr: string } | { group: aws.ec2.SecurityGroup }, description: string) =>
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-${rule}`,
-                {
-                    securityGroupId: groupId,
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    description,
-                    ...("cidr" in to ? { cidrIpv4: to.cidr } : { referencedSecurityGroupId: to.group.id }),
-                },
-                options(),
-            );
+        type Peer = { cidr: string } | { group: aws.ec2.SecurityGroup };
+        // Ingress and egress rules take the same arguments; only the direction (the resource type) differs.
+        const ruleArgs = (groupId: pulumi.Input<string>, port: number, peer: Peer, description: string) => ({
+            securityGroupId: groupId,
+            ipProtocol: "tcp",
+            fromPort: port,
+            toPort: port,
+            description,
+            ...("cidr" in peer ? { cidrIpv4: peer.cidr } : { referencedSecurityGroupId: peer.group.id }),
+        });
+        const ingress = (rule: string, groupId: pulumi.Input<string>, port: number, from: Peer, description: string) =>
+            new aws.vpc.SecurityGroupIngressRule(`${name}-${rule}`, ruleArgs(groupId, port, from, description), options());
+        const egress = (rule: string, groupId: pulumi.Input<string>, port: number, to: Peer, description: string) =>
+            new aws.vpc.SecurityGroupEgressRule(`${name}-${rule}`, ruleArgs(groupId, port, to, description), options());
 
         // Internet → load balancer. Port 443 only exists with a certificate; port 80 redirects to it (or serves without one).
         if (ctx.spec.aws.certificateArn !== undefined) {

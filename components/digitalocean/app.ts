@@ -47,42 +47,34 @@ export function createApp(scope: Scope, args: AppArgs): App {
     const migrationEnv = componentEnv({ ENVIRONMENT: environment.environment }, { DATABASE_URL: args.migrationDatabaseUrl });
     const grantEnv = componentEnv({}, { ADMIN_DATABASE_URL: args.adminDatabaseUrl });
     const alerts = componentAlerts(environment.monitoring.thresholds, to);
+    // What every long-running component shares: its image and command, size, scaling, env and alerts.
+    const component = (service: ServiceSpec, size: string, envs: ReturnType<typeof componentEnv>) => ({
+        name: service.name,
+        image: imageSource(service.image),
+        runCommand: service.command && shellLine(service.command),
+        instanceSizeSlug: size,
+        ...scaling(service, size),
+        envs,
+        alerts,
+    });
 
     const apiService: Inputs.AppSpecService = {
-        name: api.name,
-        image: imageSource(api.image),
-        runCommand: api.command && shellLine(api.command),
+        ...component(api, settings.instanceSizes.api, apiEnv),
         httpPort: api.port,
-        instanceSizeSlug: settings.instanceSizes.api,
-        ...scaling(api, settings.instanceSizes.api),
         healthCheck: readiness(api.healthCheck),
         livenessHealthCheck: liveness(api.healthCheck),
-        envs: apiEnv,
-        alerts,
     };
     // Internal: reachable only from the other components (internal ports, no http port, no ingress rule).
     const mlService: Inputs.AppSpecService = {
-        name: ml.name,
-        image: imageSource(ml.image),
-        runCommand: ml.command && shellLine(ml.command),
+        ...component(ml, settings.instanceSizes.ml, mlEnv),
         internalPorts: [ml.port],
-        instanceSizeSlug: settings.instanceSizes.ml,
-        ...scaling(ml, settings.instanceSizes.ml),
         healthCheck: { ...readiness(ml.healthCheck), port: ml.port },
         livenessHealthCheck: { ...liveness(ml.healthCheck), port: ml.port },
-        envs: mlEnv,
-        alerts,
     };
     // Workers take no traffic, so App Platform offers them only the liveness probe; the worker serves it on its port.
     const workerComponent: Inputs.AppSpecWorker = {
-        name: worker.name,
-        image: imageSource(worker.image),
-        runCommand: worker.command && shellLine(worker.command),
-        instanceSizeSlug: settings.instanceSizes.worker,
-        ...scaling(worker, settings.instanceSizes.worker),
+        ...component(worker, settings.instanceSizes.worker, workerEnv),
         livenessHealthCheck: { ...liveness(worker.healthCheck), port: worker.port },
-        envs: workerEnv,
-        alerts,
     };
     const migrationJob: Inputs.AppSpecJob = {
         name: "migrate",

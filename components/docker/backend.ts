@@ -57,25 +57,21 @@ export class DockerBackend implements EnvironmentBackend {
         const volume = this.volume(`${scope.name}-data`, scope.parent);
         const image = this.image(`postgres:${spec.engineVersion}-alpine`, scope.parent);
         const host = "postgres";
-        const container = new docker.Container(`${scope.name}-postgres`, {
-            name: `${scope.name}-postgres`,
-            image: image.imageId,
-            restart: "unless-stopped",
-            envs: [
-                `POSTGRES_DB=${spec.name}`,
-                `POSTGRES_USER=${spec.user}`,
-                pulumi.interpolate`POSTGRES_PASSWORD=${password.result}`,
-            ],
-            mounts: [{ type: "volume", source: volume.name, target: "/var/lib/postgresql/data" }],
-            networksAdvanced: [{ name: this.dataNetwork.name, aliases: [host] }],
-            ports: this.spec.docker.exposeDataPorts ? [loopbackPort(this.spec.docker.hostAddress, postgresPort, this.spec.docker.postgresHostPort)] : [],
-            healthcheck: healthcheck(["CMD-SHELL", `pg_isready -U ${spec.user} -d ${spec.name}`], dataTierTiming),
-            wait: true,
-            waitTimeout: 120,
-            labels: this.labels,
-            ...logOptions,
-        }, { parent: scope.parent, deleteBeforeReplace: true });
-        this.dataContainers.push(container);
+        const container = this.dataServer(scope, "postgres", {
+            image,
+            volume,
+            dataPath: "/var/lib/postgresql/data",
+            port: postgresPort,
+            hostPort: this.spec.docker.postgresHostPort,
+            probe: `pg_isready -U ${spec.user} -d ${spec.name}`,
+            container: {
+                envs: [
+                    `POSTGRES_DB=${spec.name}`,
+                    `POSTGRES_USER=${spec.user}`,
+                    pulumi.interpolate`POSTGRES_PASSWORD=${password.result}`,
+                ],
+            },
+        });
         this.databaseBackups(scope, spec, image, password, host, container);
         const url = pulumi.secret(pulumi.interpolate`postgresql://${spec.user}:${password.result}@${host}:${postgresPort}/${spec.name}?sslmode=disable`);
         return {
@@ -101,23 +97,19 @@ export class DockerBackend implements EnvironmentBackend {
             `--maxmemory-policy ${spec.evictionPolicy}`,
             '--requirepass "$REDIS_PASSWORD"',
         ].join(" ");
-        const container = new docker.Container(`${scope.name}-redis`, {
-            name: `${scope.name}-redis`,
-            image: image.imageId,
-            restart: "unless-stopped",
-            entrypoints: ["sh", "-c"],
-            command: [server],
-            envs: [pulumi.interpolate`REDIS_PASSWORD=${password.result}`],
-            mounts: [{ type: "volume", source: volume.name, target: "/data" }],
-            networksAdvanced: [{ name: this.dataNetwork.name, aliases: [host] }],
-            ports: this.spec.docker.exposeDataPorts ? [loopbackPort(this.spec.docker.hostAddress, redisPort, this.spec.docker.redisHostPort)] : [],
-            healthcheck: healthcheck(["CMD-SHELL", 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG'], dataTierTiming),
-            wait: true,
-            waitTimeout: 120,
-            labels: this.labels,
-            ...logOptions,
-        }, { parent: scope.parent, deleteBeforeReplace: true });
-        this.dataContainers.push(container);
+        this.dataServer(scope, host, {
+            image,
+            volume,
+            dataPath: "/data",
+            port: redisPort,
+            hostPort: this.spec.docker.redisHostPort,
+            probe: 'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG',
+            container: {
+                entrypoints: ["sh", "-c"],
+                command: [server],
+                envs: [pulumi.interpolate`REDIS_PASSWORD=${password.result}`],
+            },
+        });
         return {
             host: pulumi.output(host),
             port: pulumi.output(redisPort),
@@ -215,6 +207,43 @@ export class DockerBackend implements EnvironmentBackend {
             dashboardUrl: pulumi.output(`http://${hostForUrl(settings.hostAddress)}:${settings.grafanaHostPort}`),
             alertTarget: pulumi.output(`alertmanager (${configured.length > 0 ? configured.join(", ") : "no receivers: alerts show in Alertmanager and Prometheus only"})`),
         };
+    }
+
+    /**
+     * A data server (PostgreSQL, Redis): its data on a named volume, on the internal network under
+     * `host`, published on loopback only when `docker.exposeDataPorts` is set, healthy before the app
+     * starts. Replaced delete-first: the new container takes over the same volume and name.
+     */
+    private dataServer(
+        scope: Scope,
+        host: string,
+        server: {
+            image: docker.RemoteImage;
+            volume: docker.Volume;
+            dataPath: string;
+            port: number;
+            hostPort: number;
+            probe: string;
+            container: Pick<docker.ContainerArgs, "envs" | "entrypoints" | "command">;
+        },
+    ): docker.Container {
+        const settings = this.spec.docker;
+        const container = new docker.Container(`${scope.name}-${host}`, {
+            ...server.container,
+            name: `${scope.name}-${host}`,
+            image: server.image.imageId,
+            restart: "unless-stopped",
+            mounts: [{ type: "volume", source: server.volume.name, target: server.dataPath }],
+            networksAdvanced: [{ name: this.dataNetwork.name, aliases: [host] }],
+            ports: settings.exposeDataPorts ? [loopbackPort(settings.hostAddress, server.port, server.hostPort)] : [],
+            healthcheck: healthcheck(["CMD-SHELL", server.probe], dataTierTiming),
+            wait: true,
+            waitTimeout: 120,
+            labels: this.labels,
+            ...logOptions,
+        }, { parent: scope.parent, deleteBeforeReplace: true });
+        this.dataContainers.push(container);
+        return container;
     }
 
     /**
