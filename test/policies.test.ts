@@ -16,12 +16,14 @@ import { deployable, previewStack, updateStack } from "./helpers";
 const configDir = path.join(__dirname, "..", "policies", "config");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const program = require(path.join(__dirname, "..", "index.ts")) as () => Promise<Record<string, unknown>>;
-const packs: Record<"production" | "staging" | "dev", RunningPolicyPack> = {} as never;
+const packs: Record<"production" | "staging" | "dev" | "renamedProduction", RunningPolicyPack> = {} as never;
+/** A production stack under another name: the production stack file and policy config, stack name `prod-eu`. */
+const renamedProductionStack = "prod-eu";
 
-const start = (stack: keyof typeof packs) => {
+const start = (stack: "production" | "staging" | "dev", name: string = stack) => {
     const file = readStackConfig(stack);
     return startPolicyPack({
-        stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys },
+        stack: { name, project: file.project, config: file.config, secretKeys: file.secretKeys },
         config: path.join(configDir, `${stack}.json`),
         onOutput: () => undefined,
         startTimeoutMs: 110_000,
@@ -32,7 +34,7 @@ before(async function () {
     this.timeout(120_000);
     // The first start type-checks and caches the pack (ts-node, as the CLI runs it); the others then start warm.
     packs.production = await start("production");
-    [packs.staging, packs.dev] = await Promise.all([start("staging"), start("dev")]);
+    [packs.staging, packs.dev, packs.renamedProduction] = await Promise.all([start("staging"), start("dev"), start("production", renamedProductionStack)]);
 });
 
 after(async () => {
@@ -91,7 +93,15 @@ const t = {
     rdsCluster: "aws:rds/cluster:Cluster",
     replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
     bucket: "aws:s3/bucket:Bucket",
+    bucketV2: "aws:s3/bucketV2:BucketV2",
     bucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
+    elasticacheCluster: "aws:elasticache/cluster:Cluster",
+    serverlessCache: "aws:elasticache/serverlessCache:ServerlessCache",
+    memorydbCluster: "aws:memorydb/cluster:Cluster",
+    dynamodbTable: "aws:dynamodb/table:Table",
+    efsFileSystem: "aws:efs/fileSystem:FileSystem",
+    ebsVolume: "aws:ebs/volume:Volume",
+    spacesBucket: "digitalocean:index/spacesBucket:SpacesBucket",
     targetGroup: "aws:lb/targetGroup:TargetGroup",
     loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
     listener: "aws:lb/listener:Listener",
@@ -118,8 +128,9 @@ describe("policy pack: what it publishes", () => {
         expect(info.name).to.equal("fraud-platform-policies");
         expect(info.version).to.equal(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policies", "package.json"), "utf8")).version);
         expect(info.policies.map((p) => p.name)).to.have.members([
-            "rds-backup-retention", "rds-final-snapshot", "rds-deletion-protection", "rds-storage-encrypted",
-            "elasticache-snapshot-retention", "elasticache-automatic-failover", "s3-bucket-versioning",
+            "rds-backup-retention", "rds-final-snapshot", "rds-deletion-protection", "rds-storage-encrypted", "rds-multi-az",
+            "elasticache-snapshot-retention", "elasticache-final-snapshot", "elasticache-encryption-at-rest", "elasticache-automatic-failover",
+            "s3-bucket-versioning", "spaces-bucket-versioning", "dynamodb-point-in-time-recovery", "efs-backup-policy",
             "digitalocean-database-standby-nodes", "digitalocean-valkey-persistence", "docker-data-on-named-volume",
             "stateful-resources-protected", "alb-target-group-health-check", "ecs-service-health-check-grace-period",
             "ecs-service-circuit-breaker-rollback", "ecs-service-alarm-rollback", "ecs-task-container-health-checks",
@@ -130,9 +141,7 @@ describe("policy pack: what it publishes", () => {
             expect(policy.enforcementLevel, policy.name).to.equal("mandatory");
             expect(policy.description, policy.name).to.have.length.greaterThan(20);
             expect(policy.remediation, policy.name).to.have.length.greaterThan(20);
-            const settings = Object.values(policy.configSchema);
-            expect(settings, policy.name).to.not.be.empty;
-            for (const setting of settings) expect(setting.default, policy.name).to.not.equal(undefined);
+            for (const setting of Object.values(policy.configSchema)) expect(setting.default, policy.name).to.not.equal(undefined);
         }
     });
 
@@ -254,7 +263,7 @@ describe("elasticache-automatic-failover", () => {
 
     it("accepts failover with replicas, and a single node without", async () => {
         expect(await check(packs.production, "elasticache-automatic-failover", [res(t.replicationGroup, "redis", { numCacheClusters: 3, automaticFailoverEnabled: true, multiAzEnabled: true })])).to.deep.equal([]);
-        expect(await check(packs.production, "elasticache-automatic-failover", [res(t.replicationGroup, "redis", { numCacheClusters: 1 })])).to.deep.equal([]);
+        expect(await check(packs.staging, "elasticache-automatic-failover", [res(t.replicationGroup, "redis", { numCacheClusters: 1 })])).to.deep.equal([]);
     });
 });
 
@@ -299,11 +308,11 @@ describe("docker-data-on-named-volume", () => {
     const redisImage = res(t.remoteImage, "redis-image", { name: "docker.io/library/redis:7-alpine" });
     const volume = res(t.volume, "pg-data", { name: "pg-data" });
     const container = (name: string, image: RecordedResource, inputs: Record<string, unknown>, from: Record<string, RecordedResource[]> = {}) =>
-        res(t.container, name, { name, image: unknown, healthcheck: { tests: ["CMD", "true"] }, ...inputs }, { from: { image: [image], ...from } });
+        res(t.container, name, { name, image: unknown, healthcheck: { tests: ["CMD-SHELL", "pg_isready"] }, ...inputs }, { from: { image: [image], ...from } });
 
     it("refuses PostgreSQL or Redis data in the container layer or on a bind mount", async () => {
         const [layer] = await check(packs.dev, "docker-data-on-named-volume", [postgresImage, container("postgres", postgresImage, {})]);
-        expect(layer.message).to.contain("runs PostgreSQL (postgres:16-alpine) with its data directory /var/lib/postgresql/data in the container's writable layer");
+        expect(layer.message).to.contain("runs PostgreSQL (postgres:16-alpine, postgres 16) with its data directory /var/lib/postgresql/data on an anonymous volume at /var/lib/postgresql/data (the image's own VOLUME");
         const bound = container("redis", redisImage, { mounts: [{ type: "bind", source: "/srv/redis", target: "/data" }] });
         expect((await check(packs.dev, "docker-data-on-named-volume", [redisImage, bound]))[0].message).to.contain("bind mount of /srv/redis");
         // PGDATA moves the data directory: a volume on the default one no longer holds the data.
@@ -442,7 +451,8 @@ describe("ecs-task-container-health-checks", () => {
 const appSpec = (services: object[], alerts: object[] = [{ rule: "DEPLOYMENT_FAILED" }, { rule: "DOMAIN_FAILED" }]) => ({
     spec: { name: "fraud-staging", region: "nyc", alerts, services, ingress: { rules: [{ component: { name: "api" }, match: { path: { prefix: "/" } } }] } },
 });
-const checkedService = { name: "api", httpPort: 8000, healthCheck: { httpPath: "/health", periodSeconds: 10 }, livenessHealthCheck: { httpPath: "/health/live" } };
+const boundedTimings = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
+const checkedService = { name: "api", httpPort: 8000, healthCheck: { httpPath: "/health", ...boundedTimings }, livenessHealthCheck: { httpPath: "/health/live", ...boundedTimings } };
 
 describe("digitalocean-app-health-checks", () => {
     it("refuses a service without a health check, or with a TCP-only one", async () => {
@@ -476,16 +486,17 @@ describe("digitalocean-app-deployment-failed-alert", () => {
 });
 
 describe("docker-container-health-check", () => {
+    const probe = ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:8000/health/live"];
     it("refuses a container without a health check, with NONE, or checking less often than dev's 30 s", async () => {
         expect(await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { image: "api:1" })])).to.have.length(1);
         expect(await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { image: "api:1", healthcheck: { tests: ["NONE"] } })])).to.have.length(1);
-        expect((await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { healthcheck: { tests: ["CMD", "true"], interval: "1m" } })]))[0].message).to.contain("interval is 1m (at most 30 s)");
+        expect((await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { healthcheck: { tests: probe, interval: "1m" } })]))[0].message).to.contain("interval is 1m (at most 30 s)");
     });
 
     it("accepts a health check at a sane interval", async () => {
-        expect(await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { healthcheck: { tests: ["CMD", "true"], interval: "10s" } })])).to.deep.equal([]);
+        expect(await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { healthcheck: { tests: probe, interval: "10s" } })])).to.deep.equal([]);
         // "0s" is the provider's "unset": Docker's 30 s default, not a zero interval.
-        const unset = [res(t.container, "api", { healthcheck: { tests: ["CMD", "true"], interval: "0s" } })];
+        const unset = [res(t.container, "api", { healthcheck: { tests: probe, interval: "0s" } })];
         expect(await check(packs.dev, "docker-container-health-check", unset)).to.deep.equal([]);
         try {
             await packs.dev.reconfigure({ "docker-container-health-check": { maxIntervalSeconds: 10 } });
@@ -555,6 +566,294 @@ describe("public-services-watched", () => {
     });
 });
 
+// ---- Production is the stack's environment, not its name.
+
+describe("production status", () => {
+    afterEach(() => packs.renamedProduction.reconfigure(path.join(configDir, "production.json")));
+
+    const unprotected = [res(t.rdsInstance, "db", { ...compliantRds, deletionProtection: false, multiAz: true }), res(t.doDatabase, "pg", { engine: "pg", nodeCount: 1 })];
+
+    it("treats a stack named prod-eu whose fraud-platform:environment is production as production", async () => {
+        const violations = mandatory(await packs.renamedProduction.analyze(unprotected));
+        expect(violations.map((v) => v.policy)).to.include.members(["rds-deletion-protection", "digitalocean-database-standby-nodes", "stateful-resources-protected"]);
+        const deletion = violations.find((v) => v.policy === "rds-deletion-protection")!;
+        expect(deletion.message).to.contain("production stack 'prod-eu' (fraud-platform:environment is production)");
+    });
+
+    it("falls back to the stack-name list where the environment key is absent, and is not production when neither says so", async () => {
+        await packs.renamedProduction.reconfigure({ "rds-deletion-protection": { environmentConfigKey: "fraud-platform:region", productionStacks: [renamedProductionStack] } });
+        expect((await check(packs.renamedProduction, "rds-deletion-protection", unprotected))[0].message).to.contain("(listed in productionStacks)");
+        await packs.renamedProduction.reconfigure({ "rds-deletion-protection": { environmentConfigKey: "fraud-platform:region", productionStacks: ["production"] } });
+        expect(await check(packs.renamedProduction, "rds-deletion-protection", unprotected)).to.deep.equal([]);
+        // The staging stack's environment is staging and its name is not listed.
+        expect(await check(packs.staging, "rds-deletion-protection", unprotected)).to.deep.equal([]);
+    });
+});
+
+// ---- Availability in production.
+
+describe("rds-multi-az", () => {
+    it("refuses a production RDS instance without Multi-AZ, and a cluster with one instance", async () => {
+        const [single] = await check(packs.production, "rds-multi-az", [res(t.rdsInstance, "db", { ...compliantRds, multiAz: false })]);
+        expect(single.urn).to.equal(`${urnPrefix}${t.rdsInstance}::db`);
+        expect(single.message).to.contain("multiAz false on production stack 'production'");
+        const cluster = res(t.rdsCluster, "aurora", { engine: "aurora-postgresql", clusterIdentifier: "aurora" });
+        const writer = res("aws:rds/clusterInstance:ClusterInstance", "aurora-1", { clusterIdentifier: unknown }, { from: { clusterIdentifier: [cluster] } });
+        expect((await check(packs.production, "rds-multi-az", [cluster, writer]))[0].message).to.contain("has 1 cluster instance(s)");
+        expect(await check(packs.production, "rds-multi-az", [res("aws:docdb/cluster:Cluster", "docs", { clusterIdentifier: "docs" })])).to.have.length(1);
+    });
+
+    it("accepts Multi-AZ, two cluster instances, read replicas, and single-AZ databases outside production", async () => {
+        expect(await check(packs.production, "rds-multi-az", [res(t.rdsInstance, "db", { ...compliantRds, multiAz: true })])).to.deep.equal([]);
+        const cluster = res(t.rdsCluster, "aurora", { engine: "aurora-postgresql", clusterIdentifier: "aurora" });
+        const member = (n: number) => res("aws:rds/clusterInstance:ClusterInstance", `aurora-${n}`, { clusterIdentifier: unknown }, { from: { clusterIdentifier: [cluster] } });
+        expect(await check(packs.production, "rds-multi-az", [cluster, member(1), member(2)])).to.deep.equal([]);
+        expect(await check(packs.production, "rds-multi-az", [res(t.rdsInstance, "replica", { replicateSourceDb: unknown })])).to.deep.equal([]);
+        expect(await check(packs.staging, "rds-multi-az", [res(t.rdsInstance, "db", { ...compliantRds, multiAz: false })])).to.deep.equal([]);
+    });
+});
+
+describe("elasticache-automatic-failover in production", () => {
+    it("refuses a production replication group with one node, and a standalone Redis cluster", async () => {
+        expect((await check(packs.production, "elasticache-automatic-failover", [res(t.replicationGroup, "redis", { numCacheClusters: 1 })]))[0].message).to.contain("1 node(s) on production stack 'production'");
+        expect(await check(packs.production, "elasticache-automatic-failover", [res(t.elasticacheCluster, "redis", { engine: "redis", numCacheNodes: 1 })])).to.have.length(1);
+    });
+
+    it("accepts a single node outside production, memcached, and nodes of a replication group", async () => {
+        expect(await check(packs.staging, "elasticache-automatic-failover", [res(t.replicationGroup, "redis", { numCacheClusters: 1 })])).to.deep.equal([]);
+        expect(await check(packs.production, "elasticache-automatic-failover", [res(t.elasticacheCluster, "mc", { engine: "memcached", numCacheNodes: 2 })])).to.deep.equal([]);
+        expect(await check(packs.production, "elasticache-automatic-failover", [res(t.elasticacheCluster, "node", { replicationGroupId: unknown })])).to.deep.equal([]);
+    });
+});
+
+// ---- Every type that holds data.
+
+describe("snapshots of every cache type", () => {
+    it("refuses standalone Redis clusters, serverless caches and MemoryDB clusters without snapshots", async () => {
+        for (const resource of [
+            res(t.elasticacheCluster, "redis", { engine: "redis" }),
+            res(t.serverlessCache, "serverless", { engine: "valkey" }),
+            res(t.memorydbCluster, "memorydb", { numShards: 1 }),
+        ]) {
+            const [violation] = await check(packs.staging, "elasticache-snapshot-retention", [resource]);
+            expect(violation?.message, resource.type).to.contain("automatic snapshots off");
+        }
+    });
+
+    it("accepts snapshots kept long enough, and memcached", async () => {
+        for (const resource of [
+            res(t.elasticacheCluster, "redis", { engine: "redis", snapshotRetentionLimit: 7 }),
+            res(t.serverlessCache, "serverless", { engine: "valkey", snapshotRetentionLimit: 7, dailySnapshotTime: "03:00" }),
+            res(t.memorydbCluster, "memorydb", { snapshotRetentionLimit: 7 }),
+            res(t.elasticacheCluster, "mc", { engine: "memcached" }),
+        ]) {
+            expect(await check(packs.production, "elasticache-snapshot-retention", [resource]), resource.type).to.deep.equal([]);
+        }
+    });
+});
+
+describe("elasticache-final-snapshot", () => {
+    it("refuses a replication group, cluster or MemoryDB cluster deleted without a final snapshot", async () => {
+        expect((await check(packs.staging, "elasticache-final-snapshot", [res(t.replicationGroup, "redis", { snapshotRetentionLimit: 1 })]))[0].message).to.contain("finalSnapshotIdentifier is not set");
+        expect((await check(packs.staging, "elasticache-final-snapshot", [res(t.memorydbCluster, "memorydb", {})]))[0].message).to.contain("finalSnapshotName is not set");
+    });
+
+    it("accepts a final snapshot name, even one only known at update time", async () => {
+        expect(await check(packs.staging, "elasticache-final-snapshot", [res(t.replicationGroup, "redis", { finalSnapshotIdentifier: unknown })])).to.deep.equal([]);
+        expect(await check(packs.staging, "elasticache-final-snapshot", [res(t.memorydbCluster, "memorydb", { finalSnapshotName: "memorydb-final" })])).to.deep.equal([]);
+    });
+});
+
+describe("elasticache-encryption-at-rest", () => {
+    it("refuses a Redis replication group without encryption at rest (off by default)", async () => {
+        expect(await check(packs.staging, "elasticache-encryption-at-rest", [res(t.replicationGroup, "redis", { engine: "redis" })])).to.have.length(1);
+        expect(await check(packs.staging, "elasticache-encryption-at-rest", [res(t.replicationGroup, "valkey", { engine: "valkey", atRestEncryptionEnabled: false })])).to.have.length(1);
+    });
+
+    it("accepts encryption at rest, and Valkey's default", async () => {
+        expect(await check(packs.staging, "elasticache-encryption-at-rest", [res(t.replicationGroup, "redis", { engine: "redis", atRestEncryptionEnabled: true })])).to.deep.equal([]);
+        expect(await check(packs.staging, "elasticache-encryption-at-rest", [res(t.replicationGroup, "valkey", { engine: "valkey" })])).to.deep.equal([]);
+    });
+});
+
+describe("spaces-bucket-versioning", () => {
+    it("refuses a Spaces bucket without versioning and accepts one with it", async () => {
+        expect(await check(packs.staging, "spaces-bucket-versioning", [res(t.spacesBucket, "models", { name: "fraud-models", region: "nyc3" })])).to.have.length(1);
+        expect(await check(packs.staging, "spaces-bucket-versioning", [res(t.spacesBucket, "models", { name: "fraud-models", region: "nyc3", versioning: { enabled: false } })])).to.have.length(1);
+        expect(await check(packs.staging, "spaces-bucket-versioning", [res(t.spacesBucket, "models", { name: "fraud-models", region: "nyc3", versioning: { enabled: true } })])).to.deep.equal([]);
+    });
+});
+
+describe("dynamodb-point-in-time-recovery", () => {
+    it("refuses a table without point-in-time recovery and accepts one with it", async () => {
+        expect(await check(packs.staging, "dynamodb-point-in-time-recovery", [res(t.dynamodbTable, "cases", { hashKey: "id" })])).to.have.length(1);
+        expect(await check(packs.staging, "dynamodb-point-in-time-recovery", [res(t.dynamodbTable, "cases", { hashKey: "id", pointInTimeRecovery: { enabled: true } })])).to.deep.equal([]);
+    });
+});
+
+describe("efs-backup-policy", () => {
+    const fileSystem = res(t.efsFileSystem, "shared", { encrypted: true });
+    const policy = (status: string) => res("aws:efs/backupPolicy:BackupPolicy", "shared-backup", { fileSystemId: unknown, backupPolicy: { status } }, { from: { fileSystemId: [fileSystem] } });
+
+    it("refuses a file system without an enabled backup policy, or unencrypted", async () => {
+        expect((await check(packs.staging, "efs-backup-policy", [fileSystem]))[0].message).to.contain("has no BackupPolicy");
+        expect((await check(packs.staging, "efs-backup-policy", [fileSystem, policy("DISABLED")]))[0].message).to.contain("DISABLED, not ENABLED");
+        expect(await check(packs.staging, "efs-backup-policy", [res(t.efsFileSystem, "shared", {}), policy("ENABLED")])).to.have.length.at.least(1);
+    });
+
+    it("accepts an encrypted file system with backups enabled", async () => {
+        expect(await check(packs.staging, "efs-backup-policy", [fileSystem, policy("ENABLED")])).to.deep.equal([]);
+    });
+});
+
+describe("stateful-resources-protected, every data-holding type", () => {
+    it("refuses EBS, EFS, DynamoDB, MemoryDB, DocumentDB, ElastiCache and Spaces resources without protect in production", async () => {
+        const types = [t.ebsVolume, t.efsFileSystem, t.dynamodbTable, t.memorydbCluster, "aws:docdb/cluster:Cluster", t.elasticacheCluster, t.serverlessCache, t.spacesBucket];
+        const resources = types.map((type, i) => res(type, `data-${i}`, {}));
+        expect((await check(packs.production, "stateful-resources-protected", resources)).map((v) => v.urn)).to.have.members(resources.map((r) => r.urn));
+        const protectedOnes = types.map((type, i) => res(type, `data-${i}`, {}, { protect: true }));
+        expect(await check(packs.production, "stateful-resources-protected", protectedOnes)).to.deep.equal([]);
+    });
+});
+
+// ---- False refusals.
+
+describe("no false refusals", () => {
+    it("a same-region read replica inherits its source's encryption; a cross-region one does not", async () => {
+        expect(await check(packs.staging, "rds-storage-encrypted", [res(t.rdsInstance, "replica", { replicateSourceDb: unknown })])).to.deep.equal([]);
+        expect(await check(packs.staging, "rds-storage-encrypted", [res(t.rdsInstance, "replica", { replicateSourceDb: "fraud-db" })])).to.deep.equal([]);
+        expect(await check(packs.staging, "rds-storage-encrypted", [res(t.rdsInstance, "replica", { replicateSourceDb: "arn:aws:rds:us-west-2:210987654321:db:fraud-db" })])).to.have.length(1);
+        expect(await check(packs.staging, "rds-storage-encrypted", [res(t.rdsInstance, "replica", { replicateSourceDb: "fraud-db", storageEncrypted: false })])).to.have.length(1);
+    });
+
+    it("a lower-case http health-check protocol is valid", async () => {
+        const lowerCase = { protocol: "http", healthCheck: { enabled: true, protocol: "http", path: "/health/ready", interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" } };
+        expect(await check(packs.production, "alb-target-group-health-check", [res(t.targetGroup, "tg", lowerCase)])).to.deep.equal([]);
+    });
+
+    it("BucketV2's inline versionings list enables versioning", async () => {
+        expect(await check(packs.staging, "s3-bucket-versioning", [res(t.bucketV2, "models", { bucket: "fraud-models", versionings: [{ enabled: true }] })])).to.deep.equal([]);
+        expect(await check(packs.staging, "s3-bucket-versioning", [res(t.bucketV2, "models", { bucket: "fraud-models", versionings: [{ enabled: false }] })])).to.have.length(1);
+    });
+});
+
+// ---- Health checks that cannot fail.
+
+describe("health checks that cannot fail", () => {
+    const saneTargetCheck = { enabled: true, path: "/health/ready", interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" };
+
+    it("alb-target-group-health-check refuses an explicit path of / and a matcher counting 4xx as healthy", async () => {
+        expect((await check(packs.staging, "alb-target-group-health-check", [res(t.targetGroup, "tg", { healthCheck: { ...saneTargetCheck, path: "/" } })]))[0].message).to.contain("healthCheck.path is `/`");
+        expect((await check(packs.staging, "alb-target-group-health-check", [res(t.targetGroup, "tg", { healthCheck: { ...saneTargetCheck, matcher: "200-499" } })]))[0].message).to.contain("counts 200-499 as healthy");
+        expect(await check(packs.staging, "alb-target-group-health-check", [res(t.targetGroup, "tg", { healthCheck: { ...saneTargetCheck, matcher: "200,404" } })])).to.have.length(1);
+        expect(await check(packs.staging, "alb-target-group-health-check", [res(t.targetGroup, "tg", { healthCheck: { ...saneTargetCheck, matcher: "200-399" } })])).to.deep.equal([]);
+    });
+
+    describe("ecs-task-container-health-checks", () => {
+        const definitions = (healthCheck: object) => ({ family: "api", containerDefinitions: JSON.stringify([{ name: "api", essential: true, healthCheck }]) });
+        const probe = ["CMD-SHELL", "curl -f http://127.0.0.1:8000/health/live || exit 1"];
+
+        it("refuses `exit 0`, `true` and `|| true` probes, and intervals and retries beyond the stack's limits", async () => {
+            for (const command of [["CMD-SHELL", "exit 0"], ["CMD", "true"], ["CMD-SHELL", "curl -f http://127.0.0.1:8000/health || true"]]) {
+                const [violation] = await check(packs.staging, "ecs-task-container-health-checks", [res(t.taskDefinition, "api-task", definitions({ command }))]);
+                expect(violation?.message, command.join(" ")).to.contain("its health check cannot fail");
+            }
+            const [slow] = await check(packs.production, "ecs-task-container-health-checks", [res(t.taskDefinition, "api-task", definitions({ command: probe, interval: 300, retries: 10 }))]);
+            expect(slow.message).to.contain("healthCheck.interval is 300 s (at most 30)").and.contain("healthCheck.retries is 10 (at most 3)");
+        });
+
+        it("accepts a probe that can fail, within the limits", async () => {
+            expect(await check(packs.production, "ecs-task-container-health-checks", [res(t.taskDefinition, "api-task", definitions({ command: probe, interval: 10, timeout: 5, retries: 3 }))])).to.deep.equal([]);
+        });
+    });
+
+    describe("digitalocean-app-health-checks", () => {
+        it("refuses checks with no upper bound on period and failures, a check of /, and an HTTP worker without liveness", async () => {
+            const slowService = { ...checkedService, healthCheck: { httpPath: "/health", periodSeconds: 300, failureThreshold: 50 } };
+            const [slow] = await check(packs.production, "digitalocean-app-health-checks", [res(t.doApp, "app", appSpec([slowService]))]);
+            expect(slow.message).to.contain("healthCheck.periodSeconds is 300 (at most 30)").and.contain("healthCheck.failureThreshold is 50 (at most 3)");
+            const defaults = { ...checkedService, healthCheck: { httpPath: "/health" } };
+            expect((await check(packs.production, "digitalocean-app-health-checks", [res(t.doApp, "app", appSpec([defaults]))]))[0].message).to.contain("App Platform's default 9");
+            const root = { ...checkedService, healthCheck: { ...checkedService.healthCheck, httpPath: "/" } };
+            expect((await check(packs.staging, "digitalocean-app-health-checks", [res(t.doApp, "app", appSpec([root]))]))[0].message).to.contain('healthCheck.httpPath is "/"');
+            const httpWorker = { name: "worker", envs: [{ key: "PORT", value: "8000" }] };
+            const [worker] = await check(packs.staging, "digitalocean-app-health-checks", [res(t.doApp, "app", { spec: { ...appSpec([checkedService]).spec, workers: [httpWorker] } })]);
+            expect(worker.message).to.contain("worker 'worker': it listens on a port but has no liveness health check");
+            const slowWorker = { name: "worker", livenessHealthCheck: { httpPath: "/health/live", port: 8000, periodSeconds: 120 } };
+            expect(await check(packs.staging, "digitalocean-app-health-checks", [res(t.doApp, "app", { spec: { ...appSpec([checkedService]).spec, workers: [slowWorker] } })])).to.have.length(1);
+        });
+
+        it("accepts bounded checks, an HTTP worker with a liveness check, and a worker without HTTP", async () => {
+            const bounded = { ...checkedService, healthCheck: { ...checkedService.healthCheck, failureThreshold: 3, timeoutSeconds: 5 } };
+            const workers = [{ name: "worker", livenessHealthCheck: { httpPath: "/health/live", port: 8000, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 } }, { name: "queue" }];
+            expect(await check(packs.production, "digitalocean-app-health-checks", [res(t.doApp, "app", { spec: { ...appSpec([{ ...bounded, livenessHealthCheck: { httpPath: "/health/live", timeoutSeconds: 5, failureThreshold: 3 } }]).spec, workers } })])).to.deep.equal([]);
+        });
+    });
+
+    describe("docker-container-health-check", () => {
+        it("refuses a check of `exit 0` or `true`, and too many retries", async () => {
+            for (const tests of [["CMD-SHELL", "exit 0"], ["CMD", "true"], ["CMD", "/bin/sh", "-c", "wget -q --spider http://127.0.0.1:8000/ || true"]]) {
+                const [violation] = await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { healthcheck: { tests, interval: "10s" } })]);
+                expect(violation?.message, tests.join(" ")).to.contain("the health check cannot fail");
+            }
+            expect((await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { healthcheck: { tests: ["CMD", "pg_isready"], interval: "10s", retries: 50 } })]))[0].message).to.contain("retries is 50");
+        });
+
+        it("exempts a one-shot container (restart \"no\", run to completion) but not a long-running one that leaves restart at its default", async () => {
+            const migration = res(t.container, "migrate", { image: "api:1", command: ["alembic", "upgrade", "head"], restart: "no", mustRun: false });
+            expect(await check(packs.dev, "docker-container-health-check", [migration])).to.deep.equal([]);
+            expect(await check(packs.dev, "docker-container-health-check", [res(t.container, "migrate", { image: "api:1", restart: "no", attach: true })])).to.deep.equal([]);
+            // The provider's default restart policy is "no": without a run-to-completion option it is a service.
+            expect(await check(packs.dev, "docker-container-health-check", [res(t.container, "api", { image: "api:1", restart: "no" })])).to.have.length(1);
+        });
+    });
+});
+
+// ---- Docker data paths as the images define them.
+
+describe("docker-data-on-named-volume, as the images lay out their data", () => {
+    const image = (name: string) => res(t.remoteImage, `${name.replace(/[^a-z0-9]+/g, "-")}-image`, { name });
+    const server = (imageResource: RecordedResource, inputs: Record<string, unknown>) =>
+        res(t.container, "db", { name: "db", image: unknown, healthcheck: { tests: ["CMD-SHELL", "pg_isready"] }, ...inputs }, { from: { image: [imageResource] } });
+    const named = (target: string) => ({ mounts: [{ type: "volume", source: "db-data", target }] });
+
+    it("refuses PostgreSQL 18 with the old mount path (its entrypoint refuses it) and accepts /var/lib/postgresql", async () => {
+        const pg18 = image("postgres:18-alpine");
+        const [old] = await check(packs.dev, "docker-data-on-named-volume", [pg18, server(pg18, named("/var/lib/postgresql/data"))]);
+        expect(old.message).to.contain("postgres 18").and.contain("refuses to start with a mount at the old /var/lib/postgresql/data");
+        expect(await check(packs.dev, "docker-data-on-named-volume", [pg18, server(pg18, named("/var/lib/postgresql"))])).to.deep.equal([]);
+        // An untagged image is the newest major.
+        const latest = image("postgres");
+        expect(await check(packs.dev, "docker-data-on-named-volume", [latest, server(latest, named("/var/lib/postgresql/data"))])).to.have.length(1);
+    });
+
+    it("refuses a named volume at a parent of the image's declared VOLUME (an anonymous volume hides it)", async () => {
+        const pg16 = image("postgres:16");
+        const [hidden] = await check(packs.dev, "docker-data-on-named-volume", [pg16, server(pg16, named("/var/lib/postgresql"))]);
+        expect(hidden.message).to.contain("on an anonymous volume at /var/lib/postgresql/data (the image's own VOLUME");
+        expect(await check(packs.dev, "docker-data-on-named-volume", [pg16, server(pg16, named("/var/lib/postgresql/data"))])).to.deep.equal([]);
+    });
+
+    it("knows Bitnami's /bitnami paths", async () => {
+        const bitnami = image("bitnami/postgresql:17");
+        expect((await check(packs.dev, "docker-data-on-named-volume", [bitnami, server(bitnami, named("/var/lib/postgresql/data"))]))[0].message).to.contain("/bitnami/postgresql/data");
+        expect(await check(packs.dev, "docker-data-on-named-volume", [bitnami, server(bitnami, named("/bitnami/postgresql"))])).to.deep.equal([]);
+        const redis = image("bitnami/redis:7.4");
+        expect(await check(packs.dev, "docker-data-on-named-volume", [redis, server(redis, named("/bitnami/redis/data"))])).to.deep.equal([]);
+        expect(await check(packs.dev, "docker-data-on-named-volume", [redis, server(redis, named("/data"))])).to.have.length(1);
+    });
+
+    it("refuses Redis or Valkey with persistence off, even on a named volume", async () => {
+        const valkey = image("valkey/valkey:8");
+        const off = server(valkey, { ...named("/data"), command: ["valkey-server", "--save", "", "--appendonly", "no"] });
+        expect((await check(packs.dev, "docker-data-on-named-volume", [valkey, off]))[0].message).to.contain("persistence off");
+        const offInShell = server(valkey, { ...named("/data"), entrypoints: ["sh", "-c"], command: ["exec valkey-server --save '' --appendonly no"] });
+        expect(await check(packs.dev, "docker-data-on-named-volume", [valkey, offInShell])).to.have.length(1);
+        const aof = server(valkey, { ...named("/data"), command: ["valkey-server", "--save", "", "--appendonly", "yes"] });
+        expect(await check(packs.dev, "docker-data-on-named-volume", [valkey, aof])).to.deep.equal([]);
+    });
+});
+
 // ---- The stacks in the repository, through the emulated engine and the pack with their policy config.
 
 describe("stacks in the repository", function () {
@@ -581,6 +880,13 @@ describe("stacks in the repository", function () {
         try {
             const violations = await pack.analyze(update.resources);
             expect(violations.map((v) => `${v.enforcementLevel} ${v.policy} ${v.urn.split("::").pop()}: ${v.message.split("\n")[0]}`)).to.deep.equal([]);
+            // And there the container rule gates: a task whose container check cannot fail stops the update.
+            const taskDefinition = update.ofType(t.taskDefinition)[0];
+            const definitions = JSON.parse(taskDefinition.inputs.containerDefinitions as string) as { healthCheck?: object }[];
+            const trivial = definitions.map((d) => ({ ...d, healthCheck: { command: ["CMD-SHELL", "exit 0"], interval: 10, timeout: 5, retries: 3 } }));
+            const broken = { ...taskDefinition, inputs: { ...taskDefinition.inputs, containerDefinitions: JSON.stringify(trivial) } };
+            const gated = (await pack.analyze([broken])).filter((v) => v.policy === "ecs-task-container-health-checks");
+            expect(gated.map((v) => v.enforcementLevel)).to.include("mandatory");
         } finally {
             await pack.close();
         }
@@ -590,6 +896,32 @@ describe("stacks in the repository", function () {
         const preview = await previewStack("production", { database: { backupRetentionDays: 3 } });
         const violations = mandatory(await packs.production.analyze(preview.resources));
         expect(violations.map((v) => v.policy)).to.deep.equal(["rds-backup-retention"]);
+    });
+
+    it("a production copy without Multi-AZ (database.highAvailability: false) fails with rds-multi-az", async () => {
+        const preview = await previewStack("production", { database: { highAvailability: false } });
+        const violations = mandatory(await packs.production.analyze(preview.resources));
+        expect(violations.map((v) => [v.policy, v.urn.split("::").pop()])).to.deep.equal([["rds-multi-az", "fraud-production-db-postgres"]]);
+    });
+
+    it("a production copy with one cache node (cache.nodeCount: 1) fails with elasticache-automatic-failover", async () => {
+        const preview = await previewStack("production", { cache: { nodeCount: 1 } });
+        const violations = mandatory(await packs.production.analyze(preview.resources));
+        expect(violations.map((v) => v.policy)).to.deep.equal(["elasticache-automatic-failover"]);
+        expect(violations[0].message).to.contain("1 node(s) on production stack 'production'");
+    });
+
+    it("a dev copy on PostgreSQL 18 mounts its volume where the 18 image keeps its data, and passes", async () => {
+        const preview = await previewStack("dev", { database: { engineVersion: "18" } });
+        const postgres = preview.named("-postgres", t.container);
+        expect((postgres.inputs.mounts as { target: string }[]).map((m) => m.target)).to.deep.equal(["/var/lib/postgresql"]);
+        expect(mandatory(await packs.dev.analyze(preview.resources))).to.deep.equal([]);
+        // The mount the backend used before PostgreSQL 18 is refused by the pack.
+        // The stack analysis reads the planned state, so the old mount goes into both.
+        const atOldPath = (props: Record<string, unknown>) => ({ ...props, mounts: [{ ...(props.mounts as object[])[0], target: "/var/lib/postgresql/data" }] });
+        const oldPath = { ...postgres, inputs: atOldPath(postgres.inputs), planned: postgres.planned && atOldPath(postgres.planned) };
+        const refused = mandatory(await packs.dev.analyze(preview.resources.map((r) => (r === postgres ? oldPath : r))));
+        expect(refused.map((v) => v.policy)).to.deep.equal(["docker-data-on-named-volume"]);
     });
 
     it("a dev copy whose api checks its health every 2 minutes fails with docker-container-health-check, analyzed as it registers", async () => {

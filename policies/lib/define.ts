@@ -36,12 +36,33 @@ export function settings<T extends Record<string, SettingValue>>(defaults: T, sc
     };
 }
 
-/** The stack names treated as production, shared by every rule that is stricter in production. */
-export const productionStacksSetting = {
-    type: "array",
-    items: { type: "string", minLength: 1 },
-    description: "Stack names treated as production (the stack name the CLI passes to the pack).",
-} as const satisfies Omit<PolicyConfigJSONSchema, "default">;
+/**
+ * The settings of every rule that is stricter in production, with their defaults: production is the stack
+ * whose environment config says so (the program's `fraud-platform:environment`), or one of the listed stack names.
+ */
+export const productionDefaults = {
+    environmentConfigKey: "fraud-platform:environment",
+    productionEnvironments: ["production"] as readonly string[],
+    productionStacks: ["production"] as readonly string[],
+};
+
+export const productionSchemas = {
+    environmentConfigKey: {
+        type: "string",
+        pattern: "^[^:]+:.+$",
+        description: "Stack config key (`namespace:key`) naming the stack's environment; the CLI passes the stack's config to the pack.",
+    },
+    productionEnvironments: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        description: "Values of the environment config key that mean production.",
+    },
+    productionStacks: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        description: "Stack names treated as production whatever their environment config says (a fallback for stacks without it).",
+    },
+} as const satisfies Record<string, Omit<PolicyConfigJSONSchema, "default"> & { description: string }>;
 
 interface RuleBase<T> {
     name: string;

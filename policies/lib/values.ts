@@ -58,9 +58,49 @@ export function label(resource: { name: string; type: string }): string {
     return `${resource.name} (${resource.type})`;
 }
 
-/** Whether the stack the CLI is running is one of the production stacks. */
-export function isProductionStack(productionStacks: readonly string[]): boolean {
-    return productionStacks.includes(pulumi.getStack());
+/** How a rule that is stricter in production tells a production stack from another (see `productionSettings`). */
+export interface ProductionSettings {
+    environmentConfigKey: string;
+    productionEnvironments: readonly string[];
+    productionStacks: readonly string[];
+}
+
+/** Whether the stack is production, and why, for messages: "production stack 'prod' (fraud-platform:environment is production)". */
+export interface ProductionStatus {
+    production: boolean;
+    reason: string;
+}
+
+/**
+ * Whether the stack being previewed or updated is production. The program's own environment config decides:
+ * the Pulumi CLI hands the stack's config to the pack's process in `PULUMI_CONFIG`, as it does to a program
+ * (pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go, `constructEnv`), so a stack named `prod` or
+ * `production-eu` whose `fraud-platform:environment` is `production` is production. The stack-name list stays
+ * as a second way in: a stack is production when either says so, so neither a new name nor a missing key
+ * lets a production stack through unchecked.
+ */
+export function productionStatus(settings: ProductionSettings): ProductionStatus {
+    const stack = pulumi.getStack();
+    const environment = configValue(settings.environmentConfigKey);
+    if (environment !== undefined && settings.productionEnvironments.includes(environment)) {
+        return { production: true, reason: `production stack '${stack}' (${settings.environmentConfigKey} is ${environment})` };
+    }
+    if (settings.productionStacks.includes(stack)) {
+        return { production: true, reason: `production stack '${stack}' (listed in productionStacks)` };
+    }
+    return { production: false, reason: `stack '${stack}'` };
+}
+
+/** A stack config value as a plain string (the CLI sends strings unquoted; a JSON-quoted one is unwrapped). */
+function configValue(key: string): string | undefined {
+    const value = pulumi.runtime.getConfig(key);
+    if (value === undefined) return undefined;
+    try {
+        const parsed: unknown = JSON.parse(value);
+        return typeof parsed === "string" ? parsed : value;
+    } catch {
+        return value;
+    }
 }
 
 /** The stack name the CLI passed to the pack, for messages. */

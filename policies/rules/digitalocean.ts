@@ -1,25 +1,26 @@
-import { productionStacksSetting, resourceRule, settings } from "../lib/define";
+import { productionDefaults, productionSchemas, resourceRule, settings } from "../lib/define";
 import { digitalocean } from "../lib/types";
-import { currentStack, isProductionStack } from "../lib/values";
+import { productionStatus } from "../lib/values";
 
-export const digitaloceanDatabaseStandby = resourceRule<{ minimumNodes: number; productionStacks: readonly string[] }, { engine?: string; nodeCount?: number }>({
+export const digitaloceanDatabaseStandby = resourceRule<typeof productionDefaults & { minimumNodes: number }, { engine?: string; nodeCount?: number }>({
     name: "digitalocean-database-standby-nodes",
     description: "DigitalOcean managed databases of production stacks run a standby node that takes over on failure.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediation: "Set `nodeCount` to at least the minimum on production stacks (the database `highAvailability` / cache `nodeCount` config of this project).",
     settings: settings(
-        { minimumNodes: 2, productionStacks: ["production"] },
+        { ...productionDefaults, minimumNodes: 2 },
         {
+            ...productionSchemas,
             minimumNodes: { type: "integer", minimum: 2, maximum: 3, description: "Fewest nodes (primary plus standbys) a production database cluster may have." },
-            productionStacks: productionStacksSetting,
         },
     ),
     types: [digitalocean.databaseCluster],
-    validate({ props, settings: { minimumNodes, productionStacks }, violation }) {
-        if (!isProductionStack(productionStacks)) return;
+    validate({ props, settings: { minimumNodes, ...production }, violation }) {
+        const status = productionStatus(production);
+        if (!status.production) return;
         if ((props.nodeCount ?? 1) < minimumNodes) {
-            violation(`nodeCount is ${props.nodeCount ?? "not set"} for the ${props.engine ?? ""} cluster on production stack '${currentStack()}': a node failure or maintenance takes the database down; at least ${minimumNodes} required.`);
+            violation(`nodeCount is ${props.nodeCount ?? "not set"} for the ${props.engine ?? ""} cluster on ${status.reason}: a node failure or maintenance takes the database down; at least ${minimumNodes} required.`);
         }
     },
 });
@@ -42,38 +43,107 @@ export const digitaloceanValkeyPersistence = resourceRule<{ forbiddenModes: read
     },
 });
 
+/** A health check of an App Platform component (@pulumi/digitalocean 4, `AppSpecServiceHealthCheck` and the liveness variants). */
+interface AppHealthCheck {
+    httpPath?: string;
+    port?: number;
+    initialDelaySeconds?: number;
+    periodSeconds?: number;
+    timeoutSeconds?: number;
+    successThreshold?: number;
+    failureThreshold?: number;
+}
+
+interface AppComponent {
+    name?: string;
+    httpPort?: number;
+    envs?: { key?: string; value?: string }[];
+    healthCheck?: AppHealthCheck;
+    livenessHealthCheck?: AppHealthCheck;
+}
+
 /** The parts of a DigitalOcean App spec the rules read (@pulumi/digitalocean 4, `AppSpec`). */
 interface AppProps {
     spec?: {
         name?: string;
         alerts?: { rule?: string; disabled?: boolean }[];
-        services?: {
-            name?: string;
-            healthCheck?: { httpPath?: string; port?: number };
-            livenessHealthCheck?: { httpPath?: string };
-        }[];
+        services?: AppComponent[];
+        workers?: AppComponent[];
     };
 }
 
-export const digitaloceanAppHealthChecks = resourceRule<{ requireLivenessHealthCheck: boolean }, AppProps>({
+interface AppHealthSettings {
+    requireLivenessHealthCheck: boolean;
+    maxPeriodSeconds: number;
+    maxFailureThreshold: number;
+    maxSuccessThreshold: number;
+}
+
+// App Platform's defaults when a field is unset: period 10 s, timeout 1 s, success 1, failure 9
+// (App Spec reference, https://docs.digitalocean.com/products/app-platform/reference/app-spec/, `health_check`).
+const appCheckDefaults = { periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 9 };
+
+/** Why a check's timings let a failure go unnoticed too long; empty when within the limits. */
+function timingProblems(where: string, check: AppHealthCheck, limits: AppHealthSettings, readiness: boolean): string[] {
+    const period = check.periodSeconds ?? appCheckDefaults.periodSeconds;
+    const timeout = check.timeoutSeconds ?? appCheckDefaults.timeoutSeconds;
+    const failures = check.failureThreshold ?? appCheckDefaults.failureThreshold;
+    const successes = check.successThreshold ?? appCheckDefaults.successThreshold;
+    const problems: string[] = [];
+    if (period > limits.maxPeriodSeconds) problems.push(`${where}.periodSeconds is ${period} (at most ${limits.maxPeriodSeconds})`);
+    if (failures > limits.maxFailureThreshold) problems.push(`${where}.failureThreshold is ${check.failureThreshold ?? `not set (App Platform's default ${failures})`} (at most ${limits.maxFailureThreshold}): a failure goes unnoticed for ${failures * period} s`);
+    if (readiness && successes > limits.maxSuccessThreshold) problems.push(`${where}.successThreshold is ${successes} (at most ${limits.maxSuccessThreshold})`);
+    if (timeout >= period) problems.push(`${where}.timeoutSeconds (${timeout}) is not below periodSeconds (${period})`);
+    if (check.httpPath !== undefined && check.httpPath.trim() === "/") problems.push(`${where}.httpPath is "/": it answers while the service's dependencies are down`);
+    return problems;
+}
+
+/** Whether a worker serves HTTP: a liveness check on a port, or the PORT variable App Platform components use. */
+function workerServesHttp(worker: AppComponent): boolean {
+    if (worker.livenessHealthCheck?.port !== undefined) return true;
+    return (worker.envs ?? []).some((env) => env.key === "PORT" && env.value !== undefined && env.value !== "");
+}
+
+export const digitaloceanAppHealthChecks = resourceRule<AppHealthSettings, AppProps>({
     name: "digitalocean-app-health-checks",
-    description: "Every service of a DigitalOcean App Platform app has a readiness health check on an HTTP path.",
+    description: "Every service of a DigitalOcean App Platform app has a readiness health check on an HTTP path, and workers that serve HTTP a liveness check, with timings that notice a failure within minutes.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediation: "Give each service `healthCheck: { httpPath: \"/health\", initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold, failureThreshold }` (the service `healthCheck` config).",
+    remediation: "Give each service `healthCheck: { httpPath: \"/health\", initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold, failureThreshold }` (the service `healthCheck` config) within the stack's limits, and a `livenessHealthCheck` on a worker that listens on a port.",
     settings: settings(
-        { requireLivenessHealthCheck: false },
-        { requireLivenessHealthCheck: { type: "boolean", description: "Also require a `livenessHealthCheck` with an HTTP path, so a hung instance is restarted." } },
+        { requireLivenessHealthCheck: false, maxPeriodSeconds: 60, maxFailureThreshold: 10, maxSuccessThreshold: 5 },
+        {
+            requireLivenessHealthCheck: { type: "boolean", description: "Also require a `livenessHealthCheck` with an HTTP path on services and HTTP-serving workers, so a hung instance is restarted." },
+            maxPeriodSeconds: { type: "integer", minimum: 1, maximum: 300, description: "Longest allowed time between checks, seconds." },
+            maxFailureThreshold: { type: "integer", minimum: 1, maximum: 50, description: "Most consecutive failures allowed before an instance is taken out (readiness) or restarted (liveness)." },
+            maxSuccessThreshold: { type: "integer", minimum: 1, maximum: 50, description: "Most consecutive successes a readiness check may need before an instance takes traffic." },
+        },
     ),
     types: [digitalocean.app],
-    validate({ props, settings: { requireLivenessHealthCheck }, violation }) {
+    validate({ props, settings: limits, violation }) {
         for (const service of props.spec?.services ?? []) {
             const name = service.name ?? "(unnamed)";
+            const problems: string[] = [];
             if (!service.healthCheck?.httpPath) {
                 violation(`service '${name}' has ${service.healthCheck ? "a health check without an httpPath (TCP only)" : "no health check"}: App Platform routes traffic to instances whose application is not ready.`);
-            } else if (requireLivenessHealthCheck && !service.livenessHealthCheck?.httpPath) {
-                violation(`service '${name}' has no liveness health check with an httpPath: a hung instance is never restarted.`);
+            } else {
+                problems.push(...timingProblems("healthCheck", service.healthCheck, limits, true));
             }
+            if (service.livenessHealthCheck) problems.push(...timingProblems("livenessHealthCheck", service.livenessHealthCheck, limits, false));
+            if (limits.requireLivenessHealthCheck && service.healthCheck?.httpPath && !service.livenessHealthCheck?.httpPath) {
+                problems.push("no liveness health check with an httpPath: a hung instance is never restarted");
+            }
+            if (problems.length > 0) violation(`service '${name}': ${problems.join("; ")}.`);
+        }
+        // Workers take no traffic, so App Platform gives them only the liveness check.
+        for (const worker of props.spec?.workers ?? []) {
+            const name = worker.name ?? "(unnamed)";
+            const problems: string[] = [];
+            if (worker.livenessHealthCheck) problems.push(...timingProblems("livenessHealthCheck", worker.livenessHealthCheck, limits, false));
+            if (limits.requireLivenessHealthCheck && workerServesHttp(worker) && !worker.livenessHealthCheck?.httpPath) {
+                problems.push("it listens on a port but has no liveness health check with an httpPath: a hung worker is never restarted");
+            }
+            if (problems.length > 0) violation(`worker '${name}': ${problems.join("; ")}.`);
         }
     },
 });

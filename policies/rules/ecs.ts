@@ -1,4 +1,5 @@
 import { resourceRule, settings } from "../lib/define";
+import { probeProblem } from "../lib/probes";
 import { aws } from "../lib/types";
 
 /** The inputs of `aws.ecs.Service` that the rules read (@pulumi/aws 7). */
@@ -81,21 +82,48 @@ export const ecsServiceAlarmRollback = resourceRule<{ minimumAlarms: number }, S
 interface ContainerDefinition {
     name?: string;
     essential?: boolean;
-    healthCheck?: { command?: string[] };
+    healthCheck?: { command?: unknown[]; interval?: number; timeout?: number; retries?: number; startPeriod?: number };
 }
 
-export const ecsTaskContainerHealthChecks = resourceRule<{ includeNonEssentialContainers: boolean }, { containerDefinitions?: string }>({
+interface ContainerCheckSettings {
+    includeNonEssentialContainers: boolean;
+    maxIntervalSeconds: number;
+    maxRetries: number;
+}
+
+/**
+ * Why a container's health check cannot fail or notices a failure too late; empty when it is sound.
+ * ECS's defaults when unset: interval 30 s, timeout 5 s, retries 3 (ECS API reference, HealthCheck).
+ */
+function containerCheckProblems(check: NonNullable<ContainerDefinition["healthCheck"]>, limits: ContainerCheckSettings): string[] {
+    const problems: string[] = [];
+    const trivial = probeProblem(check.command ?? []);
+    if (trivial) problems.push(`its health check cannot fail: ${trivial}`);
+    const interval = check.interval ?? 30;
+    const timeout = check.timeout ?? 5;
+    const retries = check.retries ?? 3;
+    if (interval > limits.maxIntervalSeconds) problems.push(`healthCheck.interval is ${interval} s (at most ${limits.maxIntervalSeconds})`);
+    if (retries > limits.maxRetries) problems.push(`healthCheck.retries is ${retries} (at most ${limits.maxRetries})`);
+    if (timeout >= interval) problems.push(`healthCheck.timeout (${timeout} s) is not below the interval (${interval} s)`);
+    return problems;
+}
+
+export const ecsTaskContainerHealthChecks = resourceRule<ContainerCheckSettings, { containerDefinitions?: string }>({
     name: "ecs-task-container-health-checks",
-    description: "Every essential container of an ECS task definition has a health check, so ECS replaces a hung task.",
+    description: "Every essential container of an ECS task definition has a health check that can fail, with an interval and retries that notice a failure within minutes. Enforced in `pulumi up`: a preview cannot read container definitions built from unknown values.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediation: "Give each essential container a `healthCheck` ({ command: [\"CMD-SHELL\", \"<probe of its liveness path>\"], interval, timeout, retries, startPeriod }).",
+    remediation: "Give each essential container a `healthCheck` ({ command: [\"CMD-SHELL\", \"<probe of its liveness path>\"], interval, timeout, retries, startPeriod }) whose command fails when the application does, within the stack's limits.",
     settings: settings(
-        { includeNonEssentialContainers: false },
-        { includeNonEssentialContainers: { type: "boolean", description: "Also require health checks on non-essential (sidecar) containers." } },
+        { includeNonEssentialContainers: false, maxIntervalSeconds: 60, maxRetries: 5 },
+        {
+            includeNonEssentialContainers: { type: "boolean", description: "Also require health checks on non-essential (sidecar) containers." },
+            maxIntervalSeconds: { type: "integer", minimum: 5, maximum: 300, description: "Longest allowed time between health checks, seconds (ECS allows 5 to 300)." },
+            maxRetries: { type: "integer", minimum: 1, maximum: 10, description: "Most consecutive failures allowed before ECS marks the container unhealthy (ECS allows 1 to 10)." },
+        },
     ),
     types: [aws.taskDefinition],
-    validate({ props, settings: { includeNonEssentialContainers }, violation }) {
+    validate({ props, settings: limits, violation }) {
         // Read outside the try: an unknown value must reach the server, which reports the rule as not runnable in preview.
         const definitions = props.containerDefinitions ?? "[]";
         let containers: unknown;
@@ -111,11 +139,15 @@ export const ecsTaskContainerHealthChecks = resourceRule<{ includeNonEssentialCo
         }
         for (const [index, container] of (containers as ContainerDefinition[]).entries()) {
             // ECS treats a container as essential unless it says otherwise.
-            if (container.essential === false && !includeNonEssentialContainers) continue;
+            if (container.essential === false && !limits.includeNonEssentialContainers) continue;
+            const name = container.name ?? `#${index}`;
             const command = container.healthCheck?.command ?? [];
             if (command.length === 0 || command[0] === "NONE") {
-                violation(`container '${container.name ?? `#${index}`}' has no health check: ECS only notices it when the process exits.`);
+                violation(`container '${name}' has no health check: ECS only notices it when the process exits.`);
+                continue;
             }
+            const problems = containerCheckProblems(container.healthCheck ?? {}, limits);
+            if (problems.length > 0) violation(`container '${name}': ${problems.join("; ")}.`);
         }
     },
 });

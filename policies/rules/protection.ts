@@ -1,32 +1,34 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { productionStacksSetting, settings } from "../lib/define";
+import { productionDefaults, productionSchemas, settings } from "../lib/define";
 import { aws, digitalocean, docker } from "../lib/types";
-import { currentStack, isProductionStack } from "../lib/values";
+import { productionStatus } from "../lib/values";
 
-type ProtectSettings = {
-    productionStacks: readonly string[];
-    statefulTypes: readonly string[];
-};
+type ProtectSettings = typeof productionDefaults & { statefulTypes: readonly string[] };
 
 const protectSettings = settings<ProtectSettings>(
     {
-        productionStacks: ["production"],
+        ...productionDefaults,
         statefulTypes: [
             aws.rdsInstance,
             aws.rdsCluster,
+            aws.docdbCluster,
             aws.replicationGroup,
+            aws.elasticacheCluster,
+            aws.serverlessCache,
+            aws.memorydbCluster,
             aws.bucket,
             aws.bucketV2,
-            "aws:efs/fileSystem:FileSystem",
-            "aws:dynamodb/table:Table",
+            aws.efsFileSystem,
+            aws.ebsVolume,
+            aws.dynamodbTable,
             digitalocean.databaseCluster,
-            "digitalocean:index/volume:Volume",
-            "digitalocean:index/spacesBucket:SpacesBucket",
+            digitalocean.volume,
+            digitalocean.spacesBucket,
             docker.volume,
         ],
     },
     {
-        productionStacks: productionStacksSetting,
+        ...productionSchemas,
         statefulTypes: { type: "array", items: { type: "string", pattern: "^[^:]+:[^:]*:[^:]+$" }, description: "Type tokens of the resources that hold data." },
     },
 );
@@ -45,10 +47,12 @@ export const statefulResourcesProtected: ResourceValidationPolicy = {
     remediationSteps: remediation,
     configSchema: protectSettings.schema,
     validateResource: (args, report) => {
-        const { productionStacks, statefulTypes } = protectSettings.read(args);
-        if (!statefulTypes.includes(args.type) || !isProductionStack(productionStacks)) return;
+        const { statefulTypes, ...production } = protectSettings.read(args);
+        if (!statefulTypes.includes(args.type)) return;
+        const status = productionStatus(production);
+        if (!status.production) return;
         if (!args.opts.protect) {
-            report(`${args.name} (${args.type}) holds data on production stack '${currentStack()}' without protect: a replacement or \`pulumi destroy\` deletes it.\nRemediation: ${remediation}`);
+            report(`${args.name} (${args.type}) holds data on ${status.reason} without protect: a replacement or \`pulumi destroy\` deletes it.\nRemediation: ${remediation}`);
         }
     },
 };

@@ -1,8 +1,12 @@
-import { productionStacksSetting, resourceRule, settings } from "../lib/define";
+import type { PolicyResource } from "@pulumi/policy";
+import { productionDefaults, productionSchemas, resourceRule, settings, stackRule } from "../lib/define";
 import { aws } from "../lib/types";
-import { currentStack, isProductionStack, peek } from "../lib/values";
+import { UNKNOWN, dependsOn, knownString, label, peek, productionStatus } from "../lib/values";
 
-/** The inputs of `aws.rds.Instance` and `aws.rds.Cluster` that the backup rules read (@pulumi/aws 7). */
+/**
+ * The inputs of `aws.rds.Instance`, `aws.rds.Cluster` and `aws.docdb.Cluster` that the backup rules read
+ * (@pulumi/aws 7). DocumentDB clusters take the same argument names as RDS clusters.
+ */
 interface RdsProps {
     backupRetentionPeriod?: number;
     skipFinalSnapshot?: boolean;
@@ -14,12 +18,32 @@ interface RdsProps {
     replicateSourceDb?: string;
 }
 
-const rdsTypes = [aws.rdsInstance, aws.rdsCluster];
-const isReadReplica = (props: RdsProps) => props.replicateSourceDb !== undefined && props.replicateSourceDb !== "";
+const rdsTypes = [aws.rdsInstance, aws.rdsCluster, aws.docdbCluster];
+
+/**
+ * Whether the instance is a read replica. The source is often another resource's identifier, unknown in a
+ * preview: it is still set, so the instance is a replica.
+ */
+function isReadReplica(props: RdsProps): boolean {
+    const source = peek(() => props.replicateSourceDb);
+    return source === UNKNOWN || (typeof source === "string" && source !== "");
+}
+
+/**
+ * A replica in the source's region inherits its encryption and key: its `storageEncrypted` stays unset
+ * ("The replica's encryption is inherited from the source", terraform-provider-aws
+ * website/docs/r/db_instance.html.markdown, `replicate_source_db`). A cross-region replica names its source by
+ * ARN and needs its own `kmsKeyId` to be encrypted.
+ */
+function inheritsEncryption(props: RdsProps): boolean {
+    const source = peek(() => props.replicateSourceDb);
+    if (source === UNKNOWN) return true;
+    return typeof source === "string" && source !== "" && !source.startsWith("arn:");
+}
 
 export const rdsBackupRetention = resourceRule<{ minimumRetentionDays: number }, RdsProps>({
     name: "rds-backup-retention",
-    description: "RDS instances and clusters keep automated backups for at least the configured number of days.",
+    description: "RDS instances and clusters, and DocumentDB clusters, keep automated backups for at least the configured number of days.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediation: "Set `backupRetentionPeriod` to at least the minimum (the database `backupRetentionDays` config of this project).",
@@ -41,7 +65,7 @@ export const rdsBackupRetention = resourceRule<{ minimumRetentionDays: number },
 
 export const rdsFinalSnapshot = resourceRule<{ requireSnapshotIdentifier: boolean }, RdsProps>({
     name: "rds-final-snapshot",
-    description: "Deleting an RDS instance or cluster takes a final snapshot first.",
+    description: "Deleting an RDS instance or cluster, or a DocumentDB cluster, takes a final snapshot first.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediation: "Remove `skipFinalSnapshot: true` and set `finalSnapshotIdentifier` (e.g. `<name>-final`).",
@@ -65,38 +89,81 @@ export const rdsFinalSnapshot = resourceRule<{ requireSnapshotIdentifier: boolea
     },
 });
 
-export const rdsDeletionProtection = resourceRule<{ productionStacks: readonly string[] }, RdsProps>({
+export const rdsDeletionProtection = resourceRule<typeof productionDefaults, RdsProps>({
     name: "rds-deletion-protection",
-    description: "RDS instances and clusters of production stacks have deletion protection on.",
+    description: "RDS instances and clusters, and DocumentDB clusters, of production stacks have deletion protection on.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediation: "Set `deletionProtection: true` on production databases.",
-    settings: settings({ productionStacks: ["production"] }, { productionStacks: productionStacksSetting }),
+    settings: settings(productionDefaults, productionSchemas),
     types: rdsTypes,
-    validate({ props, settings: { productionStacks }, violation }) {
-        if (!isProductionStack(productionStacks)) return;
+    validate({ props, settings: production, violation }) {
+        const status = productionStatus(production);
+        if (!status.production) return;
         if (props.deletionProtection !== true) {
-            violation(`deletionProtection is ${props.deletionProtection ?? "not set"} on production stack '${currentStack()}': any API call or console click can delete the database.`);
+            violation(`deletionProtection is ${props.deletionProtection ?? "not set"} on ${status.reason}: any API call or console click can delete the database.`);
         }
     },
 });
 
 export const rdsStorageEncrypted = resourceRule<{ requireCustomerManagedKey: boolean }, RdsProps>({
     name: "rds-storage-encrypted",
-    description: "RDS instances and clusters encrypt their storage, and so their snapshots.",
+    description: "RDS instances and clusters, and DocumentDB clusters, encrypt their storage, and so their snapshots.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediation: "Set `storageEncrypted: true` (and `kmsKeyId` when a customer-managed key is required). Encryption cannot be added later without a snapshot restore.",
+    remediation: "Set `storageEncrypted: true` (and `kmsKeyId` when a customer-managed key is required). Encryption cannot be added later without a snapshot restore. A read replica in its source's region inherits the source's encryption.",
     settings: settings(
         { requireCustomerManagedKey: false },
         { requireCustomerManagedKey: { type: "boolean", description: "Require a customer-managed KMS key (`kmsKeyId`) rather than the AWS-managed one." } },
     ),
     types: rdsTypes,
     validate({ props, settings: { requireCustomerManagedKey }, violation }) {
+        if (isReadReplica(props) && props.storageEncrypted === undefined && inheritsEncryption(props)) return;
         if (props.storageEncrypted !== true) {
             violation(`storageEncrypted is ${props.storageEncrypted ?? "not set"}: the data and every backup of it are stored unencrypted.`);
         } else if (requireCustomerManagedKey && !props.kmsKeyId) {
             violation("kmsKeyId is not set: storage is encrypted with the AWS-managed key, not a customer-managed one.");
+        }
+    },
+});
+
+/** Whether a cluster instance belongs to the cluster: through its `clusterIdentifier` input, or by the same known identifier. */
+function memberOf(instance: PolicyResource, cluster: PolicyResource): boolean {
+    if (dependsOn(instance, cluster, "clusterIdentifier")) return true;
+    const target = knownString(() => instance.props.clusterIdentifier);
+    const identifier = knownString(() => cluster.props.clusterIdentifier);
+    return target !== undefined && target === identifier;
+}
+
+export const rdsMultiAz = stackRule<typeof productionDefaults>({
+    name: "rds-multi-az",
+    description: "Production databases keep a standby in another availability zone: RDS instances are Multi-AZ, RDS and DocumentDB clusters have at least two instances (or are Multi-AZ DB clusters).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediation: "Set `multiAz: true` on production RDS instances (this project: `database.highAvailability`, on by default in production); give a cluster a second instance (`aws.rds.ClusterInstance`), or a `dbClusterInstanceClass` for a Multi-AZ DB cluster.",
+    settings: settings(productionDefaults, productionSchemas),
+    validate({ resources, settings: production, violation }) {
+        const status = productionStatus(production);
+        if (!status.production) return;
+        for (const instance of resources.filter((r) => r.type === aws.rdsInstance)) {
+            // A read replica is the standby's job done another way; its source is checked.
+            const source = peek(() => instance.props.replicateSourceDb);
+            if (source === UNKNOWN || (typeof source === "string" && source !== "")) continue;
+            const multiAz = peek(() => instance.props.multiAz);
+            if (multiAz === UNKNOWN || multiAz === true) continue;
+            violation(`${label(instance)} has multiAz ${multiAz ?? "not set"} on ${status.reason}: an instance or zone failure stops the database until AWS replaces the host, and maintenance takes it down.`, instance.urn);
+        }
+        const clusterTypes: [string, string][] = [[aws.rdsCluster, aws.rdsClusterInstance], [aws.docdbCluster, aws.docdbClusterInstance]];
+        for (const [clusterType, instanceType] of clusterTypes) {
+            const instances = resources.filter((r) => r.type === instanceType);
+            for (const cluster of resources.filter((r) => r.type === clusterType)) {
+                // A Multi-AZ DB cluster (RDS, not Aurora) always runs a writer and two readers in three zones.
+                if (peek(() => cluster.props.dbClusterInstanceClass) !== undefined) continue;
+                const members = instances.filter((instance) => memberOf(instance, cluster)).length;
+                if (members < 2) {
+                    violation(`${label(cluster)} has ${members} cluster instance(s) on ${status.reason}: with no second instance there is nothing to fail over to.`, cluster.urn);
+                }
+            }
         }
     },
 });
