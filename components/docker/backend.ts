@@ -60,7 +60,7 @@ export class DockerBackend implements EnvironmentBackend {
         const container = this.dataServer(scope, "postgres", {
             image,
             volume,
-            dataPath: "/var/lib/postgresql/data",
+            dataPath: postgresDataMount(spec.engineVersion),
             port: postgresPort,
             hostPort: this.spec.docker.postgresHostPort,
             probe: `pg_isready -U ${spec.user} -d ${spec.name}`,
@@ -362,6 +362,19 @@ while true; do
     backup
 done
 `;
+
+/**
+ * Where the postgres image wants its volume. Up to 17 the data directory (and the image's `VOLUME`) is
+ * /var/lib/postgresql/data; from 18 it is /var/lib/postgresql/<major>/docker under `VOLUME /var/lib/postgresql`,
+ * and the entrypoint refuses a mount at the old path (docker-library/postgres, 18/<variant>/Dockerfile and
+ * docker-entrypoint.sh). Mounting the parent on 16 or 17 would not do: the image's own anonymous volume at
+ * /var/lib/postgresql/data would hide it. A major upgrade changes the layout, so it is a dump and restore
+ * (see docs/runbooks/restore-database.md), not a remount.
+ */
+export function postgresDataMount(engineVersion: string): string {
+    const major = Number.parseInt(engineVersion, 10);
+    return major >= 18 ? "/var/lib/postgresql" : "/var/lib/postgresql/data";
+}
 
 const dataTierTiming = { intervalSeconds: 5, timeoutSeconds: 5, unhealthyThreshold: 10, startPeriodSeconds: 10 };
 const monitoringTiming = { intervalSeconds: 15, timeoutSeconds: 5, unhealthyThreshold: 3, startPeriodSeconds: 20 };
