@@ -16,14 +16,12 @@ import { deployable, previewStack, updateStack } from "./helpers";
 const configDir = path.join(__dirname, "..", "policies", "config");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const program = require(path.join(__dirname, "..", "index.ts")) as () => Promise<Record<string, unknown>>;
-const packs: Record<"production" | "staging" | "dev" | "renamedProduction", RunningPolicyPack> = {} as never;
-/** A production stack under another name: the production stack file and policy config, stack name `prod-eu`. */
-const renamedProductionStack = "prod-eu";
+const packs: Record<"production" | "staging" | "dev", RunningPolicyPack> = {} as never;
 
-const start = (stack: "production" | "staging" | "dev", name: string = stack) => {
+const start = (stack: keyof typeof packs) => {
     const file = readStackConfig(stack);
     return startPolicyPack({
-        stack: { name, project: file.project, config: file.config, secretKeys: file.secretKeys },
+        stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys },
         config: path.join(configDir, `${stack}.json`),
         onOutput: () => undefined,
         startTimeoutMs: 110_000,
@@ -34,7 +32,7 @@ before(async function () {
     this.timeout(120_000);
     // The first start type-checks and caches the pack (ts-node, as the CLI runs it); the others then start warm.
     packs.production = await start("production");
-    [packs.staging, packs.dev, packs.renamedProduction] = await Promise.all([start("staging"), start("dev"), start("production", renamedProductionStack)]);
+    [packs.staging, packs.dev] = await Promise.all([start("staging"), start("dev")]);
 });
 
 after(async () => {
@@ -569,22 +567,30 @@ describe("public-services-watched", () => {
 // ---- Production is the stack's environment, not its name.
 
 describe("production status", () => {
-    afterEach(() => packs.renamedProduction.reconfigure(path.join(configDir, "production.json")));
+    // The production pack runs with the production stack file, whose fraud-platform:environment is production.
+    // Emptying productionStacks makes its name irrelevant: what a stack named prod or production-eu would see.
+    afterEach(() => packs.production.reconfigure(path.join(configDir, "production.json")));
+    const byEnvironmentOnly = { environmentConfigKey: "fraud-platform:environment", productionStacks: [] };
 
     const unprotected = [res(t.rdsInstance, "db", { ...compliantRds, deletionProtection: false, multiAz: true }), res(t.doDatabase, "pg", { engine: "pg", nodeCount: 1 })];
 
-    it("treats a stack named prod-eu whose fraud-platform:environment is production as production", async () => {
-        const violations = mandatory(await packs.renamedProduction.analyze(unprotected));
+    it("treats a stack whose fraud-platform:environment is production as production, whatever its name", async () => {
+        await packs.production.reconfigure({
+            "rds-deletion-protection": byEnvironmentOnly,
+            "digitalocean-database-standby-nodes": byEnvironmentOnly,
+            "stateful-resources-protected": byEnvironmentOnly,
+        });
+        const violations = mandatory(await packs.production.analyze(unprotected));
         expect(violations.map((v) => v.policy)).to.include.members(["rds-deletion-protection", "digitalocean-database-standby-nodes", "stateful-resources-protected"]);
         const deletion = violations.find((v) => v.policy === "rds-deletion-protection")!;
-        expect(deletion.message).to.contain("production stack 'prod-eu' (fraud-platform:environment is production)");
+        expect(deletion.message).to.contain("production stack 'production' (fraud-platform:environment is production)");
     });
 
     it("falls back to the stack-name list where the environment key is absent, and is not production when neither says so", async () => {
-        await packs.renamedProduction.reconfigure({ "rds-deletion-protection": { environmentConfigKey: "fraud-platform:region", productionStacks: [renamedProductionStack] } });
-        expect((await check(packs.renamedProduction, "rds-deletion-protection", unprotected))[0].message).to.contain("(listed in productionStacks)");
-        await packs.renamedProduction.reconfigure({ "rds-deletion-protection": { environmentConfigKey: "fraud-platform:region", productionStacks: ["production"] } });
-        expect(await check(packs.renamedProduction, "rds-deletion-protection", unprotected)).to.deep.equal([]);
+        await packs.production.reconfigure({ "rds-deletion-protection": { environmentConfigKey: "fraud-platform:tier", productionStacks: ["production"] } });
+        expect((await check(packs.production, "rds-deletion-protection", unprotected))[0].message).to.contain("(listed in productionStacks)");
+        await packs.production.reconfigure({ "rds-deletion-protection": { environmentConfigKey: "fraud-platform:tier", productionStacks: ["prod-eu"] } });
+        expect(await check(packs.production, "rds-deletion-protection", unprotected)).to.deep.equal([]);
         // The staging stack's environment is staging and its name is not listed.
         expect(await check(packs.staging, "rds-deletion-protection", unprotected)).to.deep.equal([]);
     });
@@ -768,7 +774,7 @@ describe("health checks that cannot fail", () => {
     });
 
     describe("digitalocean-app-health-checks", () => {
-        it("refuses checks with no upper bound on period and failures, a check of /, and an HTTP worker without liveness", async () => {
+        it("refuses checks with no upper bound on period and failures, a check of /, and a worker with a port but no HTTP liveness path", async () => {
             const slowService = { ...checkedService, healthCheck: { httpPath: "/health", periodSeconds: 300, failureThreshold: 50 } };
             const [slow] = await check(packs.production, "digitalocean-app-health-checks", [res(t.doApp, "app", appSpec([slowService]))]);
             expect(slow.message).to.contain("healthCheck.periodSeconds is 300 (at most 30)").and.contain("healthCheck.failureThreshold is 50 (at most 3)");
@@ -776,16 +782,17 @@ describe("health checks that cannot fail", () => {
             expect((await check(packs.production, "digitalocean-app-health-checks", [res(t.doApp, "app", appSpec([defaults]))]))[0].message).to.contain("App Platform's default 9");
             const root = { ...checkedService, healthCheck: { ...checkedService.healthCheck, httpPath: "/" } };
             expect((await check(packs.staging, "digitalocean-app-health-checks", [res(t.doApp, "app", appSpec([root]))]))[0].message).to.contain('healthCheck.httpPath is "/"');
-            const httpWorker = { name: "worker", envs: [{ key: "PORT", value: "8000" }] };
-            const [worker] = await check(packs.staging, "digitalocean-app-health-checks", [res(t.doApp, "app", { spec: { ...appSpec([checkedService]).spec, workers: [httpWorker] } })]);
-            expect(worker.message).to.contain("worker 'worker': it listens on a port but has no liveness health check");
+            const tcpOnlyWorker = { name: "worker", livenessHealthCheck: { port: 8000, ...boundedTimings } };
+            const [worker] = await check(packs.staging, "digitalocean-app-health-checks", [res(t.doApp, "app", { spec: { ...appSpec([checkedService]).spec, workers: [tcpOnlyWorker] } })]);
+            expect(worker.message).to.contain("worker 'worker': its liveness check on port 8000 has no httpPath");
             const slowWorker = { name: "worker", livenessHealthCheck: { httpPath: "/health/live", port: 8000, periodSeconds: 120 } };
             expect(await check(packs.staging, "digitalocean-app-health-checks", [res(t.doApp, "app", { spec: { ...appSpec([checkedService]).spec, workers: [slowWorker] } })])).to.have.length(1);
         });
 
-        it("accepts bounded checks, an HTTP worker with a liveness check, and a worker without HTTP", async () => {
+        it("accepts bounded checks, a worker with an HTTP liveness check, and a worker without a port", async () => {
             const bounded = { ...checkedService, healthCheck: { ...checkedService.healthCheck, failureThreshold: 3, timeoutSeconds: 5 } };
-            const workers = [{ name: "worker", livenessHealthCheck: { httpPath: "/health/live", port: 8000, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 } }, { name: "queue" }];
+            // A worker without a port (PORT alone is set on every component) needs no liveness check.
+            const workers = [{ name: "worker", livenessHealthCheck: { httpPath: "/health/live", port: 8000, ...boundedTimings } }, { name: "queue", envs: [{ key: "PORT", value: "8000" }] }];
             expect(await check(packs.production, "digitalocean-app-health-checks", [res(t.doApp, "app", { spec: { ...appSpec([{ ...bounded, livenessHealthCheck: { httpPath: "/health/live", timeoutSeconds: 5, failureThreshold: 3 } }]).spec, workers } })])).to.deep.equal([]);
         });
     });

@@ -98,22 +98,25 @@ function timingProblems(where: string, check: AppHealthCheck, limits: AppHealthS
     return problems;
 }
 
-/** Whether a worker serves HTTP: a liveness check on a port, or the PORT variable App Platform components use. */
+/**
+ * Whether a worker declares a port it serves: App Platform's worker spec has no `http_port`, so the port of
+ * its liveness check is the declaration. A `PORT` variable is not: programs (this one included) set it on
+ * every component, whether it listens or not.
+ */
 function workerServesHttp(worker: AppComponent): boolean {
-    if (worker.livenessHealthCheck?.port !== undefined) return true;
-    return (worker.envs ?? []).some((env) => env.key === "PORT" && env.value !== undefined && env.value !== "");
+    return worker.livenessHealthCheck?.port !== undefined;
 }
 
 export const digitaloceanAppHealthChecks = resourceRule<AppHealthSettings, AppProps>({
     name: "digitalocean-app-health-checks",
-    description: "Every service of a DigitalOcean App Platform app has a readiness health check on an HTTP path, and workers that serve HTTP a liveness check, with timings that notice a failure within minutes.",
+    description: "Every service of a DigitalOcean App Platform app has a readiness health check on an HTTP path, and workers that declare a port a liveness check on an HTTP path, with timings that notice a failure within minutes.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediation: "Give each service `healthCheck: { httpPath: \"/health\", initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold, failureThreshold }` (the service `healthCheck` config) within the stack's limits, and a `livenessHealthCheck` on a worker that listens on a port.",
+    remediation: "Give each service `healthCheck: { httpPath: \"/health\", initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold, failureThreshold }` (the service `healthCheck` config) within the stack's limits, and a `livenessHealthCheck` with an `httpPath` on a worker that declares a port.",
     settings: settings(
         { requireLivenessHealthCheck: false, maxPeriodSeconds: 60, maxFailureThreshold: 10, maxSuccessThreshold: 5 },
         {
-            requireLivenessHealthCheck: { type: "boolean", description: "Also require a `livenessHealthCheck` with an HTTP path on services and HTTP-serving workers, so a hung instance is restarted." },
+            requireLivenessHealthCheck: { type: "boolean", description: "Also require a `livenessHealthCheck` with an HTTP path on services, and on workers that declare a port, so a hung instance is restarted." },
             maxPeriodSeconds: { type: "integer", minimum: 1, maximum: 300, description: "Longest allowed time between checks, seconds." },
             maxFailureThreshold: { type: "integer", minimum: 1, maximum: 50, description: "Most consecutive failures allowed before an instance is taken out (readiness) or restarted (liveness)." },
             maxSuccessThreshold: { type: "integer", minimum: 1, maximum: 50, description: "Most consecutive successes a readiness check may need before an instance takes traffic." },
@@ -141,7 +144,7 @@ export const digitaloceanAppHealthChecks = resourceRule<AppHealthSettings, AppPr
             const problems: string[] = [];
             if (worker.livenessHealthCheck) problems.push(...timingProblems("livenessHealthCheck", worker.livenessHealthCheck, limits, false));
             if (limits.requireLivenessHealthCheck && workerServesHttp(worker) && !worker.livenessHealthCheck?.httpPath) {
-                problems.push("it listens on a port but has no liveness health check with an httpPath: a hung worker is never restarted");
+                problems.push(`its liveness check on port ${worker.livenessHealthCheck?.port} has no httpPath (TCP only): a hung worker that still accepts connections is never restarted`);
             }
             if (problems.length > 0) violation(`worker '${name}': ${problems.join("; ")}.`);
         }
