@@ -371,7 +371,7 @@ done
  * /var/lib/postgresql/data would hide it. A major upgrade changes the layout, so it is a dump and restore
  * (see docs/runbooks/restore-database.md), not a remount.
  */
-export function postgresDataMount(engineVersion: string): string {
+function postgresDataMount(engineVersion: string): string {
     const major = Number.parseInt(engineVersion, 10);
     return major >= 18 ? "/var/lib/postgresql" : "/var/lib/postgresql/data";
 }

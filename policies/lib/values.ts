@@ -102,8 +102,3 @@ function configValue(key: string): string | undefined {
         return value;
     }
 }
-
-/** The stack name the CLI passed to the pack, for messages. */
-export function currentStack(): string {
-    return pulumi.getStack();
-}

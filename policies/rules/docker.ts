@@ -29,7 +29,7 @@ interface ContainerProps {
  * exit), `mustRun: false` (a stopped container is not restarted) or `rm: true` (removed once it exits).
  * terraform-provider-docker docs/resources/container.md.
  */
-export function runsToCompletion(props: ContainerProps): boolean {
+function runsToCompletion(props: ContainerProps): boolean {
     if ((props.restart ?? "no") !== "no") return false;
     return props.attach === true || props.mustRun === false || props.rm === true;
 }

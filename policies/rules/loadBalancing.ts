@@ -32,7 +32,7 @@ const isHttp = (protocol: string | undefined) => httpProtocols.includes((protoco
  * The HTTP codes a matcher counts as healthy that say the target is not serving: any 4xx or 5xx. ALB matchers
  * are codes 200 to 499, as a list (`200,202`) or a range (`200-299`) (ELB API reference, Matcher `HttpCode`).
  */
-export function unhealthyCodesAccepted(matcher: string): string[] {
+function unhealthyCodesAccepted(matcher: string): string[] {
     const accepted: string[] = [];
     for (const part of matcher.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
         const [low, high = low] = part.split("-").map((n) => Number(n.trim()));
