@@ -51,6 +51,11 @@ export interface ProgramRun {
     secretKeys?: string[];
     /** Preview (true) or update (false). In a preview, outputs a provider computes are unknown. */
     preview?: boolean;
+    /**
+     * A preview of a stack whose resources exist: their outputs are known (faked), as the engine knows them
+     * from the state. Used to plan changes against a base (tools/engine/diff.ts). Default false.
+     */
+    outputsFromState?: boolean;
     program: () => unknown;
     fakeOutputs?: OutputFaker;
     /** Let the SDK capture each registration's source position and stack trace, as it does for the real engine. Default false. */
@@ -186,11 +191,11 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
     const monitor = new RecordingMonitor({
         newResource(args: MockResourceArgs): MockResourceResult {
             // A preview knows only the inputs; an update also has what the provider computed.
-            const state: Record<string, unknown> = preview ? { ...args.inputs } : { ...args.inputs, ...fake(args) };
+            const state: Record<string, unknown> = preview && !run.outputsFromState ? { ...args.inputs } : { ...args.inputs, ...fake(args) };
             for (const key of monitor.secretOutputsOfCurrentRegistration) {
                 if (key in state && state[key] !== undefined) state[key] = { [wire.sigKey]: wire.secretSig, value: state[key] };
             }
-            return { id: preview ? undefined : `${args.name}-id`, state };
+            return { id: preview && !run.outputsFromState ? undefined : `${args.name}-id`, state };
         },
         call(args: MockCallArgs) {
             return fakeInvoke(args);
