@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import type { RecordedResource } from "../tools/engine/emulator";
-import { runForPlan } from "../tools/engine/basePlan";
-import { indexesIntoSet, planChanges, readBack, type Plan } from "../tools/engine/diff";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { planAgainstBase, resolveBaseFile, runForPlan } from "../tools/engine/basePlan";
+import { indexesIntoSet, planChanges, planDocument, readBack, type Plan } from "../tools/engine/diff";
 import { readStackConfig } from "../tools/engine/stackFiles";
 
 function resource(name: string, type: string, inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}): RecordedResource {
@@ -105,5 +108,25 @@ describe("planning the committed stacks", function () {
         const plan = planChanges(readBack(await first("production")), await run("production", { services }));
         const targetGroups = plan.changes.filter((c) => c.type === "aws:lb/targetGroup:TargetGroup");
         expect(targetGroups.map((c) => [c.op, c.replaceReasons])).to.deep.equal([["replace", ["port"]], ["replace", ["port"]]]);
+    });
+});
+
+describe("preview --base", function () {
+    this.timeout(60000);
+    it("reads the base from a git ref or a file, and plans an image bump of dev as the engine would", async () => {
+        expect(fs.readFileSync(resolveBaseFile("dev", "HEAD"), "utf8")).to.include("fraud-platform:");
+        expect(() => resolveBaseFile("dev", "no-such-ref-xyz")).to.throw(/--base no-such-ref-xyz: neither a file nor a git ref/);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "base-test-"));
+        const next = path.join(dir, "Pulumi.dev.yaml");
+        fs.writeFileSync(next, fs.readFileSync(resolveBaseFile("dev", "HEAD"), "utf8").replace(/fraud-api:1\.4\.2/g, "fraud-api:1.4.3"));
+        const document = planDocument("dev", await planAgainstBase("dev", resolveBaseFile("dev", "HEAD"), next));
+        const summary = document.changes.map((c) => `${c.op} ${c.type}`).sort();
+        expect(summary).to.deep.equal([
+            "create docker:index/remoteImage:RemoteImage",
+            "delete docker:index/remoteImage:RemoteImage",
+            "replace docker:index/container:Container",
+            "replace docker:index/container:Container",
+        ]);
+        expect(document.changes.find((c) => c.op === "replace")?.properties).to.deep.equal(["image"]);
     });
 });

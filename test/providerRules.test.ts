@@ -92,9 +92,12 @@ describe("provider rules", () => {
                 project: "p",
                 stack: "s",
                 config: {},
-                program: () => {
-                    const lb = new aws.lb.LoadBalancer("a-load-balancer-with-a-long-name", {});
-                    new aws.sns.Topic("after", { name: lb.name });
+                program: async () => {
+                    new aws.lb.LoadBalancer("a-load-balancer-with-a-long-name", {});
+                    // Registered after the load balancer's registration reached the engine, independent of it:
+                    // the engine has stopped by then.
+                    await new Promise((resolve) => setTimeout(resolve, 50));
+                    new aws.sns.Topic("after", {});
                 },
             });
         } catch (caught) {
