@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as ecs from "@aws-sdk/client-ecs";
+import type * as EcsModel from "@aws-sdk/client-ecs";
 import { isRecord, isUnknown, knownJson } from "./values";
 
 // ---------------------------------------------------------------------------------------------------
@@ -20,18 +20,38 @@ import { isRecord, isUnknown, knownJson } from "./values";
 // strings, 128 map of strings, 4/5/6/7 timestamps/blobs…) or a function returning a schema.
 type SchemaRef = number | (() => unknown) | unknown[] | null | undefined;
 
-// Which ECS enum each enum-typed member takes; the schema encodes enums as plain strings.
-// Source: @aws-sdk/client-ecs models (e.g. PortMapping.protocol: TransportProtocol).
-const ecsEnums: Record<string, Record<string, readonly string[]>> = {
-    PortMapping: { protocol: Object.values(ecs.TransportProtocol), appProtocol: Object.values(ecs.ApplicationProtocol) },
-    LogConfiguration: { logDriver: Object.values(ecs.LogDriver) },
-    ContainerDependency: { condition: Object.values(ecs.ContainerCondition) },
-    Ulimit: { name: Object.values(ecs.UlimitName) },
-    EnvironmentFile: { type: Object.values(ecs.EnvironmentFileType) },
-    FirelensConfiguration: { type: Object.values(ecs.FirelensConfigurationType) },
-    ResourceRequirement: { type: Object.values(ecs.ResourceType) },
-    ContainerDefinition: { versionConsistency: Object.values(ecs.VersionConsistency) },
-};
+interface EcsContract {
+    containerDefinition: SchemaRef;
+    /** Which ECS enum each enum-typed member takes; the schema encodes enums as plain strings. */
+    enums: Record<string, Record<string, readonly string[]>>;
+}
+
+let ecsContract: EcsContract | undefined;
+
+/**
+ * The ECS model, loaded on first use: the client takes a few hundred milliseconds to load, and a preview
+ * (where task definitions' JSON is still unknown) or a stack without ECS never needs it.
+ * Source of the enum mapping: @aws-sdk/client-ecs models (e.g. PortMapping.protocol: TransportProtocol).
+ */
+function ecsModel(): EcsContract {
+    if (ecsContract) return ecsContract;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ecs = require("@aws-sdk/client-ecs") as typeof EcsModel;
+    ecsContract = {
+        containerDefinition: ecs.ContainerDefinition$ as unknown as SchemaRef,
+        enums: {
+            PortMapping: { protocol: Object.values(ecs.TransportProtocol), appProtocol: Object.values(ecs.ApplicationProtocol) },
+            LogConfiguration: { logDriver: Object.values(ecs.LogDriver) },
+            ContainerDependency: { condition: Object.values(ecs.ContainerCondition) },
+            Ulimit: { name: Object.values(ecs.UlimitName) },
+            EnvironmentFile: { type: Object.values(ecs.EnvironmentFileType) },
+            FirelensConfiguration: { type: Object.values(ecs.FirelensConfigurationType) },
+            ResourceRequirement: { type: Object.values(ecs.ResourceType) },
+            ContainerDefinition: { versionConsistency: Object.values(ecs.VersionConsistency) },
+        },
+    };
+    return ecsContract;
+}
 
 // RegisterTaskDefinition refuses a container without these even though the shape marks them optional.
 // Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html (name, image: Required: Yes)
@@ -83,7 +103,7 @@ function checkShape(value: unknown, ref: SchemaRef, at: string): string | undefi
         if (item === null) continue;
         const problem = checkShape(item, members[index], `${at}.${key}`);
         if (problem) return problem;
-        const allowed = ecsEnums[shapeName]?.[key];
+        const allowed = ecsModel().enums[shapeName]?.[key];
         if (allowed && typeof item === "string" && !allowed.includes(item)) return `${at}.${key}: "${item}" is not one of ${allowed.join(", ")}`;
     }
     return undefined;
@@ -97,7 +117,7 @@ export function containerDefinitionsContract(document: string): string | undefin
     if (!Array.isArray(json.parsed) || json.parsed.length === 0) return "ClientException: Container list cannot be empty.";
     const names = new Set<string>();
     for (const [index, container] of json.parsed.entries()) {
-        const problem = checkShape(container, ecs.ContainerDefinition$ as unknown as SchemaRef, `[${index}]`);
+        const problem = checkShape(container, ecsModel().containerDefinition, `[${index}]`);
         if (problem) return `ClientException: ${problem}`;
         const record = container as Record<string, unknown>;
         const missing = containerRequired.find((key) => record[key] === undefined);
