@@ -92,6 +92,12 @@ async function main(argv: string[]): Promise<number> {
             exitCode = 1;
             continue;
         }
+        if (outcome.providerError) {
+            // What `pulumi preview` reports when a provider's Check refuses an input.
+            process.stderr.write(`[${stack}] error: ${outcome.providerError}\n`);
+            exitCode = 1;
+            continue;
+        }
         const violations = outcome.policy?.violations ?? [];
         if (values.json) {
             documents.push(toJsonDocument(outcome, violations));
