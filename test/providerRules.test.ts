@@ -3,6 +3,9 @@ import * as aws from "@pulumi/aws";
 import { runProgram, resourcesRegisteredBefore } from "../tools/engine/emulator";
 import { checkRegistration, providerRules, ProviderCheckError } from "../tools/engine/providerRules";
 import { iamActionExists } from "../tools/engine/contracts";
+import { updateSemantics } from "../tools/engine/updateSemantics";
+import { readStackConfig } from "../tools/engine/stackFiles";
+import * as path from "node:path";
 
 const urn = "urn:pulumi:s::p::t::n";
 const fail = (type: string, name: string, inputs: Record<string, unknown>) => checkRegistration(urn, type, name, inputs).map((f) => f.message);
@@ -28,6 +31,7 @@ describe("provider rules", () => {
         expect(fail("aws:cloudwatch/eventRule:EventRule", "e".repeat(57), { eventPattern: "{}" })[0]).to.match(/maximum length 64/);
         expect(fail("aws:rds/instance:Instance", "db", { identifier: "1db", instanceClass: "db.t4g.micro" })[0]).to.match(/must begin with a letter/);
         expect(fail("aws:sns/topic:Topic", "t", { name: "t".repeat(257) })[0]).to.match(/range \(1 - 256\)/);
+        expect(fail("aws:lambda/function:Function", "f".repeat(57), { role: "arn:aws:iam::123456789012:role/r" })[0]).to.match(/maximum length 64/);
         expect(fail("aws:cloudwatch/logGroup:LogGroup", "l", { name: "bad name" })[0]).to.match(/only alphanumeric/);
     });
 
@@ -77,6 +81,21 @@ describe("provider rules", () => {
         expect(fail("digitalocean:index/app:App", "a", { spec: { name: "app", workers: [{ name: "w", instanceSizeSlug: "basic-xxl" }] } })[0]).to.match(/not an App Platform instance size/);
         expect(fail("digitalocean:index/app:App", "a", { spec: { name: "app", alerts: [{ rule: "DEPLOYMENT_FAILED", destinations: { emails: ["a"] } }] } })[0]).to.match(/range \(3 - 100\)/);
         expect(fail("digitalocean:index/uptimeAlert:UptimeAlert", "u", { checkId: "c", name: "n", notifications: [], type: "down", period: "4m" })[0]).to.match(/expected period to be one of/);
+    });
+
+    it("has rules and update semantics for every resource type the committed stacks register", async function () {
+        this.timeout(60000);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const program = require(path.join(__dirname, "..", "index.ts")) as () => Promise<Record<string, unknown>>;
+        const types = new Set<string>();
+        for (const stack of ["dev", "staging", "production"]) {
+            const file = readStackConfig(stack);
+            // Checks off: this only collects the types (production and staging may break a rule: see docs/engine.md).
+            const { resources } = await runProgram({ project: file.project, stack, config: file.config, secretKeys: file.secretKeys, program, providerChecks: false });
+            for (const r of resources) if (r.custom && !r.type.startsWith("pulumi:providers:")) types.add(r.type);
+        }
+        expect([...types].filter((type) => !(type in providerRules)), "types without provider rules").to.deep.equal([]);
+        expect([...types].filter((type) => !(type in updateSemantics)), "types without update semantics").to.deep.equal([]);
     });
 
     it("cites a source for every rule", () => {

@@ -464,6 +464,10 @@ export const providerRules: Readonly<Record<string, readonly ProviderRule[]>> = 
             inputs.eventPattern === undefined && inputs.scheduleExpression === undefined ? `"event_pattern": one of \`event_pattern,schedule_expression\` must be specified` : undefined),
     ],
     "aws:cloudwatch/eventTarget:EventTarget": [required(["arn", "rule"], tf("internal/service/events/target.go (arn, rule: Required)"))],
+    "aws:lambda/function:Function": [
+        nameRule({ property: "name", maxLength: 64, autonamed: true, pattern: { regex: /^[A-Za-z0-9_-]+$/, message: `only alphanumeric characters, hyphens and underscores allowed in "function_name": "%v"` }, source: tf("internal/service/lambda/validate.go (validFunctionName: 64 characters)") }),
+        required(["role"], tf("internal/service/lambda/function.go (role: Required)")),
+    ],
     "aws:sns/topic:Topic": [
         nameRule({ property: "name", maxLength: 256, autonamed: true, prefixProperty: "namePrefix", pattern: { regex: /^[A-Za-z0-9_-]+(\.fifo)?$/, message: `only alphanumeric characters, hyphens and underscores allowed in "name": "%v"` }, source: tf("internal/service/sns/topic.go (validTopicName: 256 characters)") }),
     ],

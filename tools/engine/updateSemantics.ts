@@ -102,6 +102,7 @@ export const updateSemantics: Readonly<Record<string, UpdateSemantics>> = {
     "aws:cloudwatch/dashboard:Dashboard": { replaceOn: ["dashboardName"], source: tf("internal/service/cloudwatch/dashboard.go") },
     "aws:cloudwatch/eventRule:EventRule": { replaceOn: ["name", "namePrefix", "eventBusName"], source: tf("internal/service/events/rule.go") },
     "aws:cloudwatch/eventTarget:EventTarget": { replaceOn: ["rule", "targetId", "eventBusName"], source: tf("internal/service/events/target.go") },
+    "aws:lambda/function:Function": { replaceOn: ["name", "packageType"], timeouts: all, source: tf("internal/service/lambda/function.go") },
     "aws:sns/topic:Topic": { replaceOn: ["name", "namePrefix", "fifoTopic"], source: tf("internal/service/sns/topic.go") },
     "aws:sns/topicPolicy:TopicPolicy": { replaceOn: ["arn"], source: tf("internal/service/sns/topic_policy.go") },
     "aws:sns/topicSubscription:TopicSubscription": { replaceOn: ["topic", "protocol", "endpoint"], source: tf("internal/service/sns/topic_subscription.go") },
