@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { wire } from "../tools/engine/emulator";
 import { computedProperties } from "../tools/engine/plannedState";
 import { previewStack, updateStack } from "./helpers";
+import { awsOutputs } from "../tools/engine/fakes/aws";
 
 describe("emulated engine", () => {
     it("reads which properties a provider computes from the SDK's declarations", () => {
@@ -29,5 +30,11 @@ describe("emulated engine", () => {
     it("plans nothing in an update, where the provider's outputs are known", async () => {
         const dev = await updateStack("dev");
         expect(dev.named("-app-api", "docker:index/container:Container").planned).to.equal(undefined);
+    });
+
+    it("fakes never shorten a name to make it fit: the provider rules refuse it instead", () => {
+        const name = "a-load-balancer-name-well-over-thirty-two-characters";
+        const outputs = awsOutputs({ type: "aws:lb/loadBalancer:LoadBalancer", name, inputs: {}, provider: "", custom: true } as unknown as Parameters<typeof awsOutputs>[0]);
+        expect(String(outputs.name).startsWith(`${name}-`)).to.equal(true);
     });
 });

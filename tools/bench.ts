@@ -156,6 +156,7 @@ async function measurePreview(stack: string, withPolicies: boolean, recording: s
     const { stackPolicyConfig } = await import("./engine/policyRunner");
     const outcome = await previewStackFile(stack, { policies: withPolicies ? { config: stackPolicyConfig(stack), spawned } : undefined });
     if (outcome.configError) throw new Error(outcome.configError);
+    if (outcome.providerError) throw new Error(outcome.providerError);
     const runMs = performance.now() - started;
     const offset = runMs - (outcome.timings?.doneMs ?? runMs); // module loading before the preview started
     if (recording && withPolicies) fs.writeFileSync(recording, JSON.stringify(outcome.recorded));

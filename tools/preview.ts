@@ -5,6 +5,7 @@
  *
  *   npm run preview -- [--stack <name>]... [--json]
  *   npm run preview -- --stack <name> --file <path/to/Pulumi.<name>.yaml> [--json]
+ *   npm run preview -- --stack <name> --base <git ref | stack file> [--json]   (the plan: create/update/replace/delete)
  *
  * This entry loads only light modules before it starts the first stack's policy pack: the pack's start
  * (mostly loading @pulumi/pulumi) then overlaps with this process loading the program and the SDK.
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
             stack: { type: "string", short: "s", multiple: true },
             json: { type: "boolean", default: false },
             file: { type: "string", short: "f" },
+            base: { type: "string" },
             "policy-pack-config": { type: "string" },
             "no-policies": { type: "boolean", default: false },
             help: { type: "boolean", short: "h", default: false },
@@ -38,6 +40,15 @@ async function main(argv: string[]): Promise<number> {
     if (values.file && values.stack?.length !== 1) {
         process.stderr.write("--file previews one stack: name it with --stack <name>\n");
         return 1;
+    }
+    if (values.base !== undefined) {
+        if (values.stack?.length !== 1) {
+            process.stderr.write("--base plans one stack: name it with --stack <name>\n");
+            return 1;
+        }
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { previewAgainstBase } = require("./engine/basePreview") as typeof import("./engine/basePreview");
+        return previewAgainstBase(values.stack[0], values.base, { json: values.json === true, file: values.file ? path.resolve(values.file) : undefined });
     }
     const available = listStacks();
     const stacks = values.stack ?? available;
@@ -78,6 +89,12 @@ async function main(argv: string[]): Promise<number> {
         nextPack = withPolicies && index + 1 < stacks.length ? spawnPack(stacks[index + 1]) : undefined;
         if (outcome.configError) {
             process.stderr.write(`[${stack}] ${outcome.configError}\n`);
+            exitCode = 1;
+            continue;
+        }
+        if (outcome.providerError) {
+            // What `pulumi preview` reports when a provider's Check refuses an input.
+            process.stderr.write(`[${stack}] error: ${outcome.providerError}\n`);
             exitCode = 1;
             continue;
         }

@@ -3,6 +3,7 @@ import { MockMonitor, type MockCallArgs, type MockResourceArgs, type MockResourc
 import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { fakeProviderOutputs } from "./fakes";
 import { plannedState } from "./plannedState";
+import { checkRegistration, ProviderCheckError } from "./providerRules";
 import { wire } from "./wire";
 
 /** What the engine received for one resource registration. */
@@ -50,10 +51,21 @@ export interface ProgramRun {
     secretKeys?: string[];
     /** Preview (true) or update (false). In a preview, outputs a provider computes are unknown. */
     preview?: boolean;
+    /**
+     * A preview of a stack whose resources exist: their outputs are known (faked), as the engine knows them
+     * from the state. Used to plan changes against a base (tools/engine/diff.ts). Default false.
+     */
+    outputsFromState?: boolean;
     program: () => unknown;
     fakeOutputs?: OutputFaker;
     /** Let the SDK capture each registration's source position and stack trace, as it does for the real engine. Default false. */
     sourcePositions?: boolean;
+    /**
+     * Apply the providers' checks (tools/engine/providerRules.ts) to each custom resource as it registers,
+     * as the real engine's provider `Check` does in a preview and an update. Default true; off only to
+     * replay a base whose resources already exist (`npm run preview -- --base`).
+     */
+    providerChecks?: boolean;
     /** Called with each registration as it is recorded: where the engine runs policy packs' `Analyze`. */
     onRegister?: (resource: RecordedResource) => void;
 }
@@ -74,10 +86,35 @@ class RecordingMonitor extends MockMonitor {
     secretOutputsOfCurrentRegistration: string[] = [];
     onRegister?: (resource: RecordedResource) => void;
     preview = true;
+    providerChecks = true;
+    /**
+     * Set when a provider refused a registration. The real engine then stops the deployment; the program's
+     * further registrations are refused, and `runProgram` fails with this error rather than waiting for
+     * outputs of the refused resource that will never arrive.
+     */
+    failure?: ProviderCheckError;
+    private failed: (error: ProviderCheckError) => void = () => undefined;
+    readonly fatal = new Promise<never>((_, reject) => {
+        this.failed = reject;
+    });
 
     override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void) {
+        if (this.failure) {
+            callback(this.failure, undefined);
+            return;
+        }
         try {
-            this.record(req);
+            const recorded = this.record(req);
+            // The provider's Check runs before the engine asks it to create anything: a refused input
+            // fails this registration (and so the program) with the provider's message.
+            if (this.providerChecks && recorded.custom) {
+                const failures = checkRegistration(recorded.urn, recorded.type, recorded.name, recorded.inputs);
+                if (failures.length > 0) {
+                    this.failure = new ProviderCheckError(failures);
+                    this.failed(this.failure);
+                    throw this.failure;
+                }
+            }
         } catch (error) {
             // Answer the SDK, or the program waits for this registration forever.
             callback(error, undefined);
@@ -89,7 +126,7 @@ class RecordingMonitor extends MockMonitor {
         return registration;
     }
 
-    private record(req: RegisterResourceRequest): void {
+    private record(req: RegisterResourceRequest): RecordedResource {
         const urn = urnOf(req.getParent(), req.getType(), req.getName());
         const inputs = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
         const timeouts = req.getCustomtimeouts();
@@ -119,6 +156,7 @@ class RecordingMonitor extends MockMonitor {
         };
         this.recorded.set(urn, recorded);
         this.onRegister?.(recorded);
+        return recorded;
     }
 
     override registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined }, callback: (err: unknown, response: unknown) => void) {
@@ -153,11 +191,11 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
     const monitor = new RecordingMonitor({
         newResource(args: MockResourceArgs): MockResourceResult {
             // A preview knows only the inputs; an update also has what the provider computed.
-            const state: Record<string, unknown> = preview ? { ...args.inputs } : { ...args.inputs, ...fake(args) };
+            const state: Record<string, unknown> = preview && !run.outputsFromState ? { ...args.inputs } : { ...args.inputs, ...fake(args) };
             for (const key of monitor.secretOutputsOfCurrentRegistration) {
                 if (key in state && state[key] !== undefined) state[key] = { [wire.sigKey]: wire.secretSig, value: state[key] };
             }
-            return { id: preview ? undefined : `${args.name}-id`, state };
+            return { id: preview && !run.outputsFromState ? undefined : `${args.name}-id`, state };
         },
         call(args: MockCallArgs) {
             return fakeInvoke(args);
@@ -165,6 +203,7 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
     });
     monitor.onRegister = run.onRegister;
     monitor.preview = preview;
+    monitor.providerChecks = run.providerChecks ?? true;
     const restoreStackTraces = run.sourcePositions ? () => undefined : skipSourcePositions();
     // A failing program also rejects promises the SDK does not await (the stack's outputs); the CLI's
     // language host reports such an error once, so collect them here instead of crashing the process.
@@ -176,9 +215,11 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
         pulumi.runtime.setMockOptions(monitor, run.project, run.stack, preview);
         enableEngineFeatures();
         pulumi.runtime.setAllConfig(run.config, run.secretKeys ?? []);
-        const outputs = (await pulumi.runtime.runInPulumiStack(async () => run.program())) as Record<string, unknown> | undefined;
-        await sdkInternals.waitForRPCs();
+        monitor.fatal.catch(() => undefined);
+        const outputs = (await Promise.race([pulumi.runtime.runInPulumiStack(async () => run.program()), monitor.fatal])) as Record<string, unknown> | undefined;
+        await Promise.race([sdkInternals.waitForRPCs(), monitor.fatal]);
         await nextMacrotask();
+        if (monitor.failure) throw monitor.failure;
         const stray = strayRejections[0];
         if (stray !== undefined) throw stray;
         const stack = [...monitor.recorded.values()].find((r) => r.type === "pulumi:pulumi:Stack");
@@ -191,7 +232,7 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
         if (failure !== undefined) await nextMacrotask();
         process.off("unhandledRejection", collectStray);
         restoreStackTraces();
-        const unrelated = strayRejections.filter((reason) => reason !== failure);
+        const unrelated = strayRejections.filter((reason) => reason !== failure && !(failure instanceof ProviderCheckError && isRejectionOf(reason, failure)));
         if (failure !== undefined && unrelated.length > 0) process.stderr.write(`also rejected while the program failed: ${String(unrelated[0])}\n`);
         pulumi.runtime.setAllConfig({}, []);
         running = false;
@@ -219,6 +260,11 @@ function skipSourcePositions(): () => void {
         if (typeof original === "function") resourceClass.stackTrace = original;
         if (sourceMapsWereOn) process.setSourceMapsEnabled(true);
     };
+}
+
+/** The SDK rewraps a refused registration's error ("failed to register new resource …: <message>"). */
+function isRejectionOf(reason: unknown, failure: ProviderCheckError): boolean {
+    return reason instanceof Error && reason.message.includes(failure.message);
 }
 
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { ChildProcess } from "node:child_process";
 import { ConfigValidationError } from "../../config";
-import { runProgram, type RecordedResource } from "./emulator";
+import { resourcesRegisteredBefore, runProgram, type RecordedResource } from "./emulator";
+import { ProviderCheckError } from "./providerRules";
 import {
     analyzeAsRegistered,
     startPolicyPack,
@@ -37,6 +38,11 @@ export interface PreviewOutcome {
     stack: string;
     /** Set when the stack's config is invalid: no resource was registered. */
     configError?: string;
+    /**
+     * Set when a provider refused a registration (tools/engine/providerRules.ts): the URN and the
+     * provider's message. `recorded` holds what registered before it.
+     */
+    providerError?: string;
     recorded: RecordedResource[];
     placeholders: string[];
     /** What the policy pack found, when the preview ran with it. */
@@ -105,6 +111,9 @@ export async function previewStackFile(stack: string, options: PreviewOptions = 
         await starting?.then((pack) => pack.close(), () => undefined);
         if (error instanceof ConfigValidationError) {
             return { stack, configError: error.message, recorded: [], placeholders: file.placeholders };
+        }
+        if (error instanceof ProviderCheckError) {
+            return { stack, providerError: error.message, recorded: resourcesRegisteredBefore(error), placeholders: file.placeholders };
         }
         throw error;
     }

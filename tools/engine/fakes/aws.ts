@@ -23,7 +23,7 @@ function autoname(args: MockResourceArgs, key = "name"): string {
 export function awsOutputs(args: MockResourceArgs): Record<string, unknown> {
     switch (args.type) {
         case "aws:rds/instance:Instance": {
-            const identifier = autoname(args, "identifier");
+            const identifier = autoname(args, "identifier").toLowerCase();
             const address = `${identifier}.c${token(identifier, 10)}.${region}.rds.amazonaws.com`;
             return {
                 identifier,
@@ -43,7 +43,7 @@ export function awsOutputs(args: MockResourceArgs): Record<string, unknown> {
         case "aws:rds/snapshot:Snapshot":
             return { dbSnapshotArn: `arn:aws:rds:${region}:${account}:snapshot:${String(args.inputs.dbSnapshotIdentifier)}` };
         case "aws:elasticache/replicationGroup:ReplicationGroup": {
-            const id = autoname(args, "replicationGroupId").slice(0, 40);
+            const id = autoname(args, "replicationGroupId").toLowerCase();
             const count = typeof args.inputs.numCacheClusters === "number" ? args.inputs.numCacheClusters : 1;
             return {
                 id,
@@ -55,7 +55,7 @@ export function awsOutputs(args: MockResourceArgs): Record<string, unknown> {
             };
         }
         case "aws:lb/loadBalancer:LoadBalancer": {
-            const name = autoname(args).slice(0, 32);
+            const name = autoname(args);
             const suffix = `app/${name}/${token(name, 16)}`;
             return {
                 name,
@@ -66,7 +66,7 @@ export function awsOutputs(args: MockResourceArgs): Record<string, unknown> {
             };
         }
         case "aws:lb/targetGroup:TargetGroup": {
-            const name = autoname(args).slice(0, 32);
+            const name = autoname(args);
             const suffix = `targetgroup/${name}/${token(name, 16)}`;
             return { name, arn: `arn:aws:elasticloadbalancing:${region}:${account}:${suffix}`, arnSuffix: suffix };
         }
