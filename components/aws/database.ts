@@ -17,6 +17,8 @@ export interface PostgresDatabase {
     credentials: StoredSecret;
     /** Seed 003's backup before migrations, when the stack names a release; the new task definitions wait for it. */
     preMigrationSnapshot?: aws.rds.Snapshot;
+    /** The instance's identifier, known before the instance exists (so what names it need not wait for it). */
+    identifier: pulumi.Output<string>;
     /** Identifier prefix of every pre-migration snapshot of this database (`<name>-pre-v`), the ones the migration hook may prune. */
     preMigrationSnapshotPrefix: string;
     /** The log groups RDS exports to, created by the program with the stack's retention. */
@@ -184,5 +186,5 @@ export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec
         );
     }
 
-    return { connection, instance, credentials, preMigrationSnapshot, preMigrationSnapshotPrefix, logGroups };
+    return { connection, instance, identifier, credentials, preMigrationSnapshot, preMigrationSnapshotPrefix, logGroups };
 }

@@ -160,9 +160,10 @@ class AwsBackend implements EnvironmentBackend {
                 logGroup: migrationLogs,
                 environment: { ...sharedEnvironment, ML_SERVICE_URL: mlUrl },
                 secrets,
-                database: { instanceIdentifier: database.instance.identifier, snapshotPrefix: database.preMigrationSnapshotPrefix, preMigrationSnapshot: snapshot },
+                database: { instanceIdentifier: database.identifier, snapshotPrefix: database.preMigrationSnapshotPrefix, preMigrationSnapshot: snapshot },
+                secretVersions,
             },
-            { parent, dependsOn: secretVersions },
+            { parent },
         );
         type ServiceOverrides = Partial<Omit<FargateServiceArgs, "spec" | "environment" | "calls">> & {
             /** Added to the shared environment. */

@@ -19,6 +19,8 @@ export interface MigrationStepArgs {
     environment: Record<string, pulumi.Input<string>>;
     /** The app's database credentials and other secrets, as the app receives them. */
     secrets: ContainerSecret[];
+    /** The secrets' values: the migration task definition waits for them, as the app's do. */
+    secretVersions: pulumi.Resource[];
     database: {
         instanceIdentifier: pulumi.Input<string>;
         /** Identifier prefix of this database's pre-migration snapshots, the only ones the hook may delete. */
@@ -90,7 +92,7 @@ export class MigrationStep extends pulumi.ComponentResource {
                 ]),
             },
             // Backup first: the new migration task definition (and so every new task definition after it) waits for the snapshot.
-            options({ dependsOn: snapshot ? [snapshot] : [] }),
+            options({ dependsOn: [...(snapshot ? [snapshot] : []), ...args.secretVersions] }),
         );
 
         const hookLogs = new aws.cloudwatch.LogGroup(`${name}-hook-logs`, { retentionInDays: settings.logRetentionDays }, options());
