@@ -147,6 +147,21 @@ describe("aws migration hook (the api's PRE_SCALE_UP lifecycle hook)", () => {
         expect(fake.calls.some((c) => c.operation === "StopTask")).to.equal(true);
     });
 
+    it("stops a migration that can no longer reach the database (its health check) and fails the release", async () => {
+        const fake = new FakeAws(0, 1000);
+        const input = event(fake.takeSnapshot("1.4.2", 1));
+        await hook.runMigrationHook(input, fake.call, () => undefined, () => 0);
+        const describe = fake.call;
+        const unhealthy: AwsCall = async (service, operation, request) => {
+            const answer = await describe(service, operation, request);
+            if (operation !== "DescribeTasks") return answer;
+            const [task] = (answer as { tasks: Record<string, unknown>[] }).tasks;
+            return { tasks: [{ ...task, healthStatus: "UNHEALTHY" }] };
+        };
+        expect((await hook.runMigrationHook(input, unhealthy, () => undefined, () => 60_000)).hookStatus).to.equal("FAILED");
+        expect(fake.calls.filter((c) => c.operation === "StopTask").map((c) => c.input.reason)).to.deep.equal(["migration cannot reach the database"]);
+    });
+
     it("answers other lifecycle stages without doing anything", async () => {
         const fake = new FakeAws(0);
         expect(await hook.runMigrationHook({ lifecycleStage: "POST_SCALE_UP" }, fake.call)).to.deep.equal({ hookStatus: "SUCCEEDED" });

@@ -171,6 +171,8 @@ describe("aws backend: a production that survives its first pulumi up", () => {
             }[];
             expect(container.image).to.equal("ghcr.io/dygsom/fraud-api:1.4.2");
             expect(container.command).to.deep.equal(["python", "-m", "app.migrate"]);
+            // Its health check is whether it still reaches PostgreSQL; the hook stops it when ECS reports it unhealthy.
+            expect((container as { healthCheck?: { command: string[] } }).healthCheck?.command.join(" ")).to.include("DATABASE_URL");
             expect(container.secrets.map((s) => s.name).sort()).to.deep.equal(["APP_SECRET_KEY", "DATABASE_URL", "REDIS_URL"]);
             const logs = production.ofType(t.logGroup).find((g) => inputsOf<{ name: string }>(g).name === container.logConfiguration.options["awslogs-group"])!;
             expect(inputsOf<{ retentionInDays: number }>(logs).retentionInDays).to.equal(90);

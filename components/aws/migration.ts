@@ -33,6 +33,31 @@ export interface MigrationStepArgs {
 const containerName = "migrate";
 
 /**
+ * The migration's health check: can it still reach PostgreSQL (the host and port of its DATABASE_URL)? A
+ * migration whose database went away hangs instead of exiting; the hook stops a task ECS reports UNHEALTHY
+ * and fails the release, instead of waiting out the whole timeout. Uses the tool the images have.
+ */
+export function databaseReachableCommand(probe: "python" | "curl" | "wget", timeoutSeconds: number): string[] {
+    // host:port from postgresql://user:password@host:port/db?...
+    const hostPort = 'hp=${DATABASE_URL#*@}; hp=${hp%%/*}';
+    switch (probe) {
+        case "python":
+            return [
+                "CMD",
+                "python",
+                "-c",
+                `import os,socket,urllib.parse as u; d=u.urlparse(os.environ['DATABASE_URL']); socket.create_connection((d.hostname, d.port or 5432), ${timeoutSeconds}).close()`,
+            ];
+        case "curl":
+            // curl's telnet:// connects over TCP and, with stdin closed, exits 0 once connected.
+            return ["CMD-SHELL", `${hostPort}; curl --silent --max-time ${timeoutSeconds} "telnet://$hp" </dev/null`];
+        case "wget":
+            // Images that probe with wget are usually BusyBox ones, which ship nc as well.
+            return ["CMD-SHELL", `${hostPort}; nc -z -w ${timeoutSeconds} "\${hp%:*}" "\${hp##*:}"`];
+    }
+}
+
+/**
  * Seed 003's middle step (backup → migrate → roll out) on AWS: a one-off ECS task from the new api image
  * running `aws.migrationCommand`, started by the api service's deployment lifecycle hook at PRE_SCALE_UP.
  *
@@ -80,6 +105,13 @@ export class MigrationStep extends pulumi.ComponentResource {
                             .sort(([a], [b]) => a.localeCompare(b))
                             .map(([key, value]) => ({ name: key, value })),
                         secrets: args.secrets.map((secret) => ({ name: secret.name, valueFrom: secret.arn })),
+                        healthCheck: {
+                            command: databaseReachableCommand(settings.containerHealthProbe, 5),
+                            interval: 30,
+                            timeout: 10,
+                            retries: 3,
+                            startPeriod: 30,
+                        },
                         user: settings.containerUser,
                         readonlyRootFilesystem: settings.readonlyRootFilesystem,
                         mountPoints: settings.readonlyRootFilesystem ? [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }] : [],

@@ -97,6 +97,12 @@ export async function runMigrationHook(event, call, log = console.log, now = () 
 
     const task = (await call("ecs", "DescribeTasks", { cluster: settings.cluster, tasks: [taskArns[0]] })).tasks?.[0];
     if (task === undefined) return { hookStatus: "IN_PROGRESS", callBackDelay: pollSeconds };
+    if (task.lastStatus !== "STOPPED" && task.healthStatus === "UNHEALTHY") {
+        // The container's health check: the migration can no longer reach PostgreSQL, so it would hang.
+        await call("ecs", "StopTask", { cluster: settings.cluster, task: task.taskArn, reason: "migration cannot reach the database" });
+        log(`migration task ${task.taskArn} stopped: its health check (database reachable) failed; the release is rolled back`);
+        return { hookStatus: "FAILED" };
+    }
     if (task.lastStatus !== "STOPPED") {
         const startedAt = Date.parse(String(task.createdAt ?? ""));
         const limit = (settings.timeoutMinutes ?? 30) * 60_000;
