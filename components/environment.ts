@@ -38,7 +38,12 @@ export class Environment extends pulumi.ComponentResource {
         const app = new AppService(
             `${name}-app`,
             { services: spec.services, database: database.connection, cache: cache.connection, backend },
-            { parent: this, dependsOn: [database, cache] },
+            // No dependsOn on the database and cache: only what consumes their connection details (on AWS the
+            // secret versions, and through them the task definitions and services) must wait for them. Each
+            // backend orders its own resources (Docker's app containers wait for the data containers, App
+            // Platform's app for the cache settings), so the load balancer, cluster and roles are created while
+            // RDS is (about 15 minutes).
+            { parent: this },
         );
         const monitoring = new Monitoring(
             `${name}-monitoring`,

@@ -102,6 +102,22 @@ export const awsSettings = z
         readonlyRootFilesystem: z.boolean().default(true),
         /** The tool inside the images that the container health check runs against the liveness path. */
         containerHealthProbe: z.enum(["python", "curl", "wget"]).default("python"),
+        /**
+         * The release's database migration, run with the api image as a one-off ECS task before any task of the
+         * new revision starts; a non-zero exit rolls the release back. Same command and default as
+         * `digitalocean.migrationCommand` (the PRE_DEPLOY job there).
+         */
+        migrationCommand: z.array(z.string().min(1)).min(1).default(["python", "-m", "app.migrate"]),
+        /** Minutes the migration task may run before it is stopped and the release rolled back. */
+        migrationTimeoutMinutes: z.number().int().min(1).max(120).default(30),
+        /**
+         * Pre-migration snapshots kept, counted in releases (RDS allows 100 manual snapshots per region by
+         * default). Older ones are deleted after a successful migration; the current and the previous
+         * release's are always kept.
+         */
+        preMigrationSnapshotsKept: z.number().int().min(2).max(90).default(10),
+        /** Requests a minute the new revision must receive before its rollback alarms can judge it. */
+        rollbackAlarmMinRequestsPerMinute: z.number().int().min(1).max(100000).default(20),
     })
     .superRefine((settings, ctx) => {
         const certificateRegion = settings.certificateArn?.split(":")[3];

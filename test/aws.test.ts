@@ -197,7 +197,8 @@ describe("aws backend (production stack)", () => {
         const holderOf = (value: string) => secretValues.find((v) => v.value === value)?.r.parent;
 
         const definitions = production.ofType(t.taskDefinition);
-        expect(definitions).to.have.length(3);
+        // api, worker, ml, and the migration's one-off task.
+        expect(definitions).to.have.length(4);
         for (const definition of definitions) {
             // A secret value inside would make the whole definition a secret on the wire; it must stay plain and clean.
             expect(isSecret(definition.inputs.containerDefinitions), definition.name).to.equal(false);
@@ -267,32 +268,35 @@ describe("aws backend (production stack)", () => {
     it("releases the api by ECS CANARY (5 % for 5 minutes, then all) with rollback alarms, circuit breaker and a grace period", () => {
         const api = production.named("-app-api-service", t.service);
         const inputs = inputsOf<ServiceInputs>(api);
-        expect(inputs.deploymentConfiguration).to.deep.equal({ strategy: "CANARY", bakeTimeInMinutes: "10", canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: "5" } });
+        const { lifecycleHooks, ...deployment } = inputs.deploymentConfiguration as ServiceInputs["deploymentConfiguration"] & { lifecycleHooks?: { lifecycleStages: string[] }[] };
+        expect(deployment).to.deep.equal({ strategy: "CANARY", bakeTimeInMinutes: "10", canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: "5" } });
+        expect(lifecycleHooks?.map((hook) => hook.lifecycleStages)).to.deep.equal([["PRE_SCALE_UP"]]);
         expect(inputs.deploymentCircuitBreaker).to.deep.equal({ enable: true, rollback: true });
         expect(inputs.healthCheckGracePeriodSeconds).to.equal(60);
         expect(inputs.alarms?.enable && inputs.alarms.rollback).to.equal(true);
 
-        // The alarms named on the service are the rollback alarms, and they watch both target groups.
+        // The alarms named on the service are the rollback alarms, and they watch the one group the new revision serves.
         const rollbackAlarms = api.propertyDependencies.alarms.map((urn) => production.byUrn(urn));
         expect(rollbackAlarms.map((a) => a.name).sort()).to.deep.equal(["fraud-production-app-api-rollback-5xx", "fraud-production-app-api-rollback-p95"]);
         expect(inputs.alarms!.alarmNames.every((name, i) => name.startsWith(`${rollbackAlarms[i].name}-`))).to.equal(true);
         const errors = inputsOf<AlarmInputs>(production.named("-api-rollback-5xx", t.alarm));
-        const watched = new Set(errors.metricQueries!.filter((q) => q.metric?.metricName === "HTTPCode_Target_5XX_Count").map((q) => q.metric!.dimensions.TargetGroup));
-        expect(watched.size).to.equal(2);
+        const watched = new Set(errors.metricQueries!.filter((q) => q.metric !== undefined).map((q) => q.metric!.dimensions.TargetGroup));
+        expect(watched.size).to.equal(1);
         expect(errors.threshold).to.equal(5);
         expect(inputsOf<AlarmInputs>(production.named("-api-rollback-p95", t.alarm)).threshold).to.equal(1);
 
         // ECS shifts traffic between the two target groups through the production listener rule.
         const [lb] = inputs.loadBalancers!;
         expect(lb.advancedConfiguration.alternateTargetGroupArn).to.not.equal(lb.targetGroupArn);
-        expect([lb.targetGroupArn, lb.advancedConfiguration.alternateTargetGroupArn].map((arn) => arn.replace(/^.*:/, "")).sort()).to.deep.equal([...watched].sort());
+        // Before any release the rule reads as created (a: 100, b: 0): the next revision goes to the alternate group.
+        expect([lb.advancedConfiguration.alternateTargetGroupArn.replace(/^.*:/, "")]).to.deep.equal([...watched]);
         expect(api.propertyDependencies.loadBalancers).to.include(production.named("-lb-api", t.listenerRule).urn);
         expect(production.named("-lb-api", t.listenerRule).ignoreChanges).to.deep.equal(["actions"]);
     });
 
     it("leaves the api's task count to the autoscaler, and keeps ml internal (Service Connect, no load balancer)", () => {
         const api = production.named("-app-api-service", t.service);
-        expect(api.ignoreChanges).to.deep.equal(["desiredCount", "loadBalancers"]);
+        expect(api.ignoreChanges).to.deep.equal(["desiredCount", "loadBalancers[0].targetGroupArn", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn"]);
         const scaling = inputsOf<{ minCapacity: number; maxCapacity: number }>(production.named("-app-api-scaling"));
         expect([scaling.minCapacity, scaling.maxCapacity]).to.deep.equal([2, 10]);
         expect(inputsOf<{ targetTrackingScalingPolicyConfiguration: { targetValue: number } }>(production.named("-app-api-cpu")).targetTrackingScalingPolicyConfiguration.targetValue).to.equal(70);
@@ -308,7 +312,8 @@ describe("aws backend (production stack)", () => {
             const [container] = containersOf(definition);
             expect(container.user, definition.name).to.equal("1000:1000");
             expect(container.readonlyRootFilesystem, definition.name).to.equal(true);
-            expect(container.healthCheck?.command.join(" "), definition.name).to.match(/http:\/\/127\.0\.0\.1:\d+\/health/);
+            // The migration is a one-off task: it has no health check, it exits.
+            if (!definition.name.endsWith("-migrate-task")) expect(container.healthCheck?.command.join(" "), definition.name).to.match(/http:\/\/127\.0\.0\.1:\d+\/health/);
             expect(inputsOf<{ runtimePlatform: { cpuArchitecture: string } }>(definition).runtimePlatform.cpuArchitecture).to.equal("ARM64");
         }
     });
@@ -358,7 +363,7 @@ describe("aws backend (production stack)", () => {
         expect(production.named("-app-api-service", t.service).dependencies).to.include(snapshot.urn);
 
         expect(unreleased.ofType(t.snapshot)).to.deep.equal([]);
-        expect(unreleased.ofType(t.taskDefinition)).to.have.length(3);
+        expect(unreleased.ofType(t.taskDefinition)).to.have.length(4);
     });
 
     it("serves HTTPS with the certificate and redirects HTTP; exports the URL, health URL, dashboard and endpoints without passwords", () => {

@@ -34,14 +34,20 @@ describe("Environment component", () => {
         }
     });
 
-    it("starts the app only after the database and cache", () => {
+    it("starts the app only after the database and cache, ordered by the backend rather than by the whole app waiting", () => {
         const app = dev.named("fraud-dev-app", "fraud-platform:index:AppService");
         const db = dev.named("fraud-dev-db", "fraud-platform:index:Database");
         const cache = dev.named("fraud-dev-cache", "fraud-platform:index:Cache");
-        // The SDK expands a component dependency into the component's resources before the engine sees it.
-        const dataTier = dev.resources.filter((r) => r.custom && (r.parent === db.urn || r.parent === cache.urn));
-        expect(dataTier.length).to.be.greaterThan(0);
-        expect(app.dependencies).to.include.members(dataTier.map((r) => r.urn));
+        const container = "docker:index/container:Container";
+        // The servers themselves (the database's backup sidecar is not something the app waits for).
+        const dataContainers = dev.resources.filter((r) => r.type === container && (r.parent === db.urn || r.parent === cache.urn) && /-(postgres|redis)$/.test(r.name));
+        expect(dataContainers).to.have.length(2);
+        // Issue 9: the AppService component no longer depends on the data tier (on AWS that serialised the load
+        // balancer behind RDS); each backend orders what needs the connection. Docker's app containers wait for them.
+        expect(app.dependencies).to.not.include.members(dataContainers.map((r) => r.urn));
+        const appContainers = dev.resources.filter((r) => r.type === container && r.parent === app.urn);
+        expect(appContainers.length).to.be.greaterThan(0);
+        for (const appContainer of appContainers) expect(appContainer.dependencies, appContainer.name).to.include.members(dataContainers.map((r) => r.urn));
     });
 
     it("exports connection URLs as secrets and endpoints in plain text", async () => {

@@ -54,6 +54,8 @@ export function runbookAlarm(ctx: AwsContext, name: string, parent: pulumi.Resou
     const { means, steps, ...alarm } = args;
     const description = `${means} What to do: ${steps.map((step, index) => `(${index + 1}) ${step}`).join(" ")}`;
     if (description.length > 1024) throw new Error(`alarm ${name}: description is ${description.length} characters; CloudWatch takes 1024`);
+    const metricCount = (alarm.metricQueries as aws.types.input.cloudwatch.MetricAlarmMetricQuery[] | undefined)?.filter((query) => query.metric !== undefined).length ?? 0;
+    if (metricCount > maxMetricsPerAlarm) throw new Error(`alarm ${name}: ${metricCount} metrics; CloudWatch takes ${maxMetricsPerAlarm} in one alarm`);
     return new aws.cloudwatch.MetricAlarm(
         name,
         {
@@ -68,15 +70,37 @@ export function runbookAlarm(ctx: AwsContext, name: string, parent: pulumi.Resou
     );
 }
 
-/** `100 × errors / requests` per minute, 0 when there were no requests. */
-function errorRate(id: string, errors: string, requests: string, label: string) {
-    return expression(id, `IF(${requests} > 0, 100 * FILL(${errors}, 0) / ${requests}, 0)`, label);
+/**
+ * CloudWatch takes at most 10 metrics (MetricStat queries) in one metric-math alarm, a hard limit.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html
+ */
+export const maxMetricsPerAlarm = 10;
+
+/** The weights of a forward rule's target groups, as the provider reads them back. */
+export interface RuleWeights {
+    actions?: { forwards?: { targetGroups?: { arn: string; weight: number }[] }[] }[];
 }
 
 /**
- * The api's release guards, attached to its ECS service with rollback on: the worse of the two
- * target groups' 5xx rate and p95 latency. During a canary one group serves the new revision, so a
- * bad revision shows in its own group's numbers instead of being diluted by the 95 % on the old one.
+ * Of the api's two target groups, the one the next revision will serve: ECS's canary registers the new
+ * revision in the group that carries no production traffic (weight 0 on the production rule) and swaps the
+ * roles when the release completes. Read from the rule as it is now, so it follows ECS's swaps; when the
+ * rule cannot be read yet (first deploy), the alternate group (the second).
+ */
+export function newRevisionGroupIndex(rule: RuleWeights | undefined, groupArns: [string, string]): 0 | 1 {
+    const weights = rule?.actions?.flatMap((action) => action.forwards ?? []).flatMap((forward) => forward.targetGroups ?? []) ?? [];
+    const weightOf = (arn: string) => weights.find((group) => group.arn === arn)?.weight;
+    const [first, second] = groupArns.map(weightOf);
+    if (first === undefined || second === undefined) return 1;
+    return first <= second ? 0 : 1;
+}
+
+/**
+ * The api's release guards, attached to its ECS service with rollback on: the 5xx rate and the p95 latency of
+ * the one target group the new revision serves (see {@link newRevisionGroupIndex}), so an incident on the
+ * old revision never rolls back a good hotfix, and a bad revision shows in its own numbers instead of
+ * being diluted by the 95 % on the old one. Neither fires below `minRequestsPerMinute`: a canary's first
+ * handful of requests is not a verdict.
  */
 export function createRollbackAlarms(
     ctx: AwsContext,
@@ -84,16 +108,17 @@ export function createRollbackAlarms(
     parent: pulumi.Resource,
     topic: aws.sns.Topic,
     loadBalancer: pulumi.Output<string>,
-    targetGroups: pulumi.Output<string>[],
+    newRevisionGroup: pulumi.Output<string>,
 ): aws.cloudwatch.MetricAlarm[] {
     const thresholds = ctx.spec.monitoring.thresholds;
+    const minRequests = ctx.spec.aws.rollbackAlarmMinRequestsPerMinute;
     // Three one-minute periods: quick enough to fire inside a five-minute canary bake.
     const minutes = 3;
     const elb = "AWS/ApplicationELB";
-    const perGroup = targetGroups.map((group, index) => ({ group, index }));
+    const dimensions = { LoadBalancer: loadBalancer, TargetGroup: newRevisionGroup };
 
     const errors = runbookAlarm(ctx, `${name}-5xx`, parent, topic, {
-        means: `During or after an api release, one of its target groups answered more than ${thresholds.errorRatePercent} % of requests with a 5xx for ${minutes} minutes; ECS rolls the release back automatically.`,
+        means: `During an api release, the new revision answered more than ${thresholds.errorRatePercent} % of at least ${minRequests} requests a minute with a 5xx for ${minutes} minutes; ECS rolls the release back automatically.`,
         steps: [
             "Check the api service's Deployments tab: a rollback should be in progress or done.",
             "Read the new revision's logs (/ecs/<stack>/api) for the errors' cause.",
@@ -104,17 +129,14 @@ export function createRollbackAlarms(
         evaluationPeriods: minutes,
         datapointsToAlarm: minutes,
         metricQueries: [
-            ...perGroup.flatMap(({ group, index }) => [
-                metric(`errors${index}`, elb, "HTTPCode_Target_5XX_Count", { LoadBalancer: loadBalancer, TargetGroup: group }, "Sum"),
-                metric(`requests${index}`, elb, "RequestCount", { LoadBalancer: loadBalancer, TargetGroup: group }, "Sum"),
-                errorRate(`rate${index}`, `errors${index}`, `requests${index}`, `5xx rate, target group ${index} (%)`),
-            ]),
-            expression("worst", `MAX([${perGroup.map(({ index }) => `rate${index}`).join(", ")}])`, "Worst target group 5xx rate (%)", true),
+            metric("errors", elb, "HTTPCode_Target_5XX_Count", dimensions, "Sum"),
+            metric("requests", elb, "RequestCount", dimensions, "Sum"),
+            expression("rate", `IF(FILL(requests, 0) >= ${minRequests}, 100 * FILL(errors, 0) / requests, 0)`, "New revision 5xx rate (%)", true),
         ],
     });
 
     const latency = runbookAlarm(ctx, `${name}-p95`, parent, topic, {
-        means: `During or after an api release, one of its target groups had a p95 response time above ${thresholds.p95LatencyMs} ms for ${minutes} minutes; ECS rolls the release back automatically.`,
+        means: `During an api release, the new revision's p95 response time was above ${thresholds.p95LatencyMs} ms (at least ${minRequests} requests a minute) for ${minutes} minutes; ECS rolls the release back automatically.`,
         steps: [
             "Check the api service's Deployments tab: a rollback should be in progress or done.",
             "Compare the two revisions' latency on the dashboard; look for slow queries (RDS Performance Insights) the new revision introduced.",
@@ -125,10 +147,9 @@ export function createRollbackAlarms(
         evaluationPeriods: minutes,
         datapointsToAlarm: minutes,
         metricQueries: [
-            ...perGroup.map(({ group, index }) =>
-                metric(`p95${index}`, elb, "TargetResponseTime", { LoadBalancer: loadBalancer, TargetGroup: group }, "p95"),
-            ),
-            expression("worst", `MAX([${perGroup.map(({ index }) => `FILL(p95${index}, 0)`).join(", ")}])`, "Worst target group p95 (s)", true),
+            metric("p95", elb, "TargetResponseTime", dimensions, "p95"),
+            metric("requests", elb, "RequestCount", dimensions, "Sum"),
+            expression("guarded", `IF(FILL(requests, 0) >= ${minRequests}, FILL(p95, 0), 0)`, "New revision p95 (s)", true),
         ],
     });
     return [errors, latency];
@@ -201,8 +222,42 @@ export function createMonitoringAlarms(
         ],
     });
 
+    add("api-no-healthy-target", {
+        means: "The load balancer has no healthy api task in either target group: the api is down for every user.",
+        steps: [
+            "In the ECS console, check the api service's running tasks and its stopped tasks' reasons.",
+            "If a release is in progress, let the rollback finish or stop the deployment; otherwise roll back to the previous release.",
+            "Check PostgreSQL and Redis: readiness (/health/ready) fails when either is down.",
+        ],
+        comparisonOperator: "LessThanThreshold",
+        threshold: 1,
+        ...sustained(2),
+        // No data means no healthy target reported at all: count it as the outage it probably is.
+        treatMissingData: "breaching",
+        metricQueries: [
+            ...observed.apiTargetGroups.map((group, index) => metric(`healthy${index}`, elb, "HealthyHostCount", { ...lb, TargetGroup: group }, "Minimum")),
+            expression("healthy", observed.apiTargetGroups.map((_, index) => `FILL(healthy${index}, 0)`).join(" + "), "Healthy api tasks, both target groups", true),
+        ],
+    });
+
     for (const [service, serviceName] of Object.entries(observed.serviceNames)) {
         const dimensions = { ClusterName: observed.clusterName, ServiceName: serviceName };
+        add(`${service}-tasks-missing`, {
+            means: `The ${service} service ran fewer tasks than desired for 5 minutes: tasks fail to start or keep stopping.`,
+            steps: [
+                `Read the ${service} service's events and stopped tasks' reasons (image pull, secrets, health check, OOM).`,
+                "If a release is in progress, its circuit breaker or alarms roll it back; otherwise roll back the last release.",
+            ],
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: 0,
+            ...sustained(5),
+            metricQueries: [
+                // Container Insights (enabled on the cluster) reports both counts per service.
+                metric("desired", "ECS/ContainerInsights", "DesiredTaskCount", dimensions, "Minimum"),
+                metric("running", "ECS/ContainerInsights", "RunningTaskCount", dimensions, "Minimum"),
+                expression("missing", "FILL(desired, 0) - FILL(running, 0)", `${service} tasks missing`, true),
+            ],
+        });
         add(`${service}-cpu`, {
             means: `The ${service} service's average CPU was above ${thresholds.cpuPercent} % for 5 minutes.`,
             steps: [
@@ -323,14 +378,34 @@ export function createMonitoringAlarms(
         threshold: thresholds.cacheHitRatePercent,
         evaluationPeriods: 3,
         datapointsToAlarm: 3,
-        metricQueries: [
-            ...perNode("hits", "CacheHits", "Sum"),
-            ...perNode("misses", "CacheMisses", "Sum"),
-            expression("hitsAll", nodes.map(({ index }) => `FILL(hits${index}, 0)`).join(" + "), "Hits"),
-            expression("missesAll", nodes.map(({ index }) => `FILL(misses${index}, 0)`).join(" + "), "Misses"),
-            // No lookups is not a low hit rate: report 100 % then.
-            expression("hitRate", "IF(hitsAll + missesAll > 0, 100 * hitsAll / (hitsAll + missesAll), 100)", "Cache hit rate (%)", true),
-        ],
+        metricQueries: cacheHitRateQueries(nodes.map(({ id }) => id)),
     });
     return alarms;
+}
+
+/**
+ * The cache hit rate over all nodes, in at most {@link maxMetricsPerAlarm} metrics at every node count.
+ * Up to five nodes: exact, from each node's hits and misses (two metrics a node). Beyond: each node's own
+ * `CacheHitRate`, and the best of them, which is the primary's: the app reads only through the primary
+ * endpoint, so replicas see no lookups.
+ */
+export function cacheHitRateQueries(nodeIds: pulumi.Input<string>[]): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
+    const nodes = nodeIds.map((id, index) => ({ id, index }));
+    const perNode = (prefix: string, metricName: string, stat: string) =>
+        nodes.map(({ id, index }) => metric(`${prefix}${index}`, "AWS/ElastiCache", metricName, { CacheClusterId: id }, stat, 300));
+    if (nodes.length * 2 <= maxMetricsPerAlarm) {
+        const sum = (prefix: string) => nodes.map(({ index }) => `FILL(${prefix}${index}, 0)`).join(" + ");
+        return [
+            ...perNode("hits", "CacheHits", "Sum"),
+            ...perNode("misses", "CacheMisses", "Sum"),
+            expression("hitsAll", sum("hits"), "Hits"),
+            expression("missesAll", sum("misses"), "Misses"),
+            // No lookups is not a low hit rate: report 100 % then.
+            expression("hitRate", "IF(hitsAll + missesAll > 0, 100 * hitsAll / (hitsAll + missesAll), 100)", "Cache hit rate (%)", true),
+        ];
+    }
+    return [
+        ...perNode("rate", "CacheHitRate", "Average"),
+        expression("hitRate", `MAX([${nodes.map(({ index }) => `FILL(rate${index}, 100)`).join(", ")}])`, "Cache hit rate, primary (%)", true),
+    ];
 }

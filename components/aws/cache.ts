@@ -25,6 +25,17 @@ export function redisEngineVersion(version: string): string {
 }
 
 /**
+ * The parameter-group family of a Redis version: `redis5.0` up to Redis 5, `redis6.x` for Redis 6, `redis7` from 7 on.
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Engine.html
+ */
+export function redisParameterGroupFamily(version: string): string {
+    const [major, minor = "0"] = version.split(".");
+    if (Number(major) >= 7) return `redis${major}`;
+    if (major === "6") return "redis6.x";
+    return `redis${major}.${minor}`;
+}
+
+/**
  * A Redis replication group in the private subnets: a primary and replicas spread over the zones
  * with automatic failover, encrypted at rest and in transit, an auth token, and daily snapshots.
  */
@@ -44,7 +55,7 @@ export function createRedis(ctx: AwsContext, scope: Scope, spec: CacheSpec, netw
     const parameterGroup = new aws.elasticache.ParameterGroup(
         `${name}-params`,
         {
-            family: `redis${version.split(".")[0]}`,
+            family: redisParameterGroupFamily(version),
             description: `${ctx.spec.project} ${ctx.spec.environment}: eviction policy ${spec.evictionPolicy}`,
             parameters: [{ name: "maxmemory-policy", value: spec.evictionPolicy }],
         },

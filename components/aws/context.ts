@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec } from "../../config";
+import { applyNameLimits } from "./naming";
 
 /**
  * What every part of the AWS backend shares: the validated spec, the one explicit provider
@@ -40,9 +41,12 @@ export function createContext(spec: EnvironmentSpec, name: string, parent: pulum
     };
 }
 
-/** Options for an AWS resource: its parent, the backend's provider, and anything else given. */
+/**
+ * Options for an AWS resource: its parent, the backend's provider, and anything else given. Every AWS
+ * resource passes through here, so here the name limits of components/aws/naming.ts are applied, once.
+ */
 export function awsOptions(ctx: AwsContext, parent: pulumi.Resource, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
-    return { ...extra, parent, provider: ctx.provider };
+    return { ...extra, parent, provider: ctx.provider, transformations: [...(extra.transformations ?? []), applyNameLimits] };
 }
 
 /** Options for a stateful AWS resource (data lives in it): as {@link awsOptions}, plus `protect` when the stack protects them. */

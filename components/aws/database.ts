@@ -17,7 +17,16 @@ export interface PostgresDatabase {
     credentials: StoredSecret;
     /** Seed 003's backup before migrations, when the stack names a release; the new task definitions wait for it. */
     preMigrationSnapshot?: aws.rds.Snapshot;
+    /** The instance's identifier, known before the instance exists (so what names it need not wait for it). */
+    identifier: pulumi.Output<string>;
+    /** Identifier prefix of every pre-migration snapshot of this database (`<name>-pre-v`), the ones the migration hook may prune. */
+    preMigrationSnapshotPrefix: string;
+    /** The log groups RDS exports to, created by the program with the stack's retention. */
+    logGroups: aws.cloudwatch.LogGroup[];
 }
+
+/** The logs the instance exports to CloudWatch. */
+const exportedLogs = ["postgresql", "upgrade"] as const;
 
 /** An RDS instance class, from `database.size` when the stack sets one (the config edge checked its form). */
 function instanceClass(ctx: AwsContext, spec: DatabaseSpec): string {
@@ -75,9 +84,30 @@ export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec
         { parent },
     );
 
+    // The identifier is set, not autonamed, so the log groups RDS exports to (named after it) can be created
+    // first, with the stack's retention: otherwise RDS creates them on the first export, without retention,
+    // and the program's own LogGroup would then fail with ResourceAlreadyExistsException.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html
+    // The random part is the final-snapshot suffix, renewed with every replacement of the instance.
+    const identifier = pulumi.interpolate`${name}-${snapshotSuffix.hex}`;
+    const logGroups = exportedLogs.map(
+        (log) =>
+            new aws.cloudwatch.LogGroup(
+                `${name}-${log}-logs`,
+                { name: pulumi.interpolate`/aws/rds/instance/${identifier}/${log}`, retentionInDays: ctx.spec.aws.logRetentionDays },
+                options(),
+            ),
+    );
+    // A pinned minor version (16.4) stays pinned: automatic minor upgrades would move the instance to 16.5 and
+    // the next `up` would try to go back (RDS refuses downgrades). A bare major (16) lets RDS apply minors in
+    // the maintenance window, and the provider reads 16 as matching any 16.x
+    // (terraform-provider-aws internal/service/rds/instance.go, engine_version vs engine_version_actual).
+    const minorPinned = spec.engineVersion.includes(".");
+
     const instance = new aws.rds.Instance(
         `${name}-postgres`,
         {
+            identifier,
             engine: "postgres",
             engineVersion: spec.engineVersion,
             instanceClass: instanceClass(ctx, spec),
@@ -97,7 +127,7 @@ export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec
             backupRetentionPeriod: spec.backupRetentionDays,
             backupWindow: spec.backupWindow,
             maintenanceWindow: spec.maintenanceWindow,
-            autoMinorVersionUpgrade: true,
+            autoMinorVersionUpgrade: !minorPinned,
             allowMajorVersionUpgrade: false,
             copyTagsToSnapshot: true,
             deleteAutomatedBackups: false,
@@ -107,9 +137,9 @@ export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec
             performanceInsightsEnabled: true,
             performanceInsightsRetentionPeriod: 7,
             caCertIdentifier: "rds-ca-rsa2048-g1",
-            enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+            enabledCloudwatchLogsExports: [...exportedLogs],
         },
-        statefulOptions(ctx, parent, { dependsOn: [parameterGroup] }),
+        statefulOptions(ctx, parent, { dependsOn: [parameterGroup, ...logGroups] }),
     );
 
     const connection: DatabaseConnection = {
@@ -139,7 +169,9 @@ export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec
     );
 
     // Seed 003: back up before the release's migrations run. Keyed by the release version, so each release
-    // gets its own snapshot; `retainOnDelete` keeps the previous one in AWS when the next release replaces it.
+    // gets its own snapshot; `retainOnDelete` keeps the previous one in AWS when the next release replaces it,
+    // and the migration hook deletes those older than the last `aws.preMigrationSnapshotsKept` releases.
+    const preMigrationSnapshotPrefix = `${name}-pre-v`;
     let preMigrationSnapshot: aws.rds.Snapshot | undefined;
     const release = ctx.spec.releaseVersion;
     if (release !== undefined) {
@@ -147,12 +179,12 @@ export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec
             `${name}-pre-migration-${identifierSafe(release)}`,
             {
                 dbInstanceIdentifier: instance.identifier,
-                dbSnapshotIdentifier: pulumi.interpolate`${name}-pre-v${identifierSafe(release)}-${snapshotSuffix.hex}`,
+                dbSnapshotIdentifier: pulumi.interpolate`${preMigrationSnapshotPrefix}${identifierSafe(release)}-${snapshotSuffix.hex}`,
                 tags: { release, purpose: "pre-migration" },
             },
             options({ retainOnDelete: true }),
         );
     }
 
-    return { connection, instance, credentials, preMigrationSnapshot };
+    return { connection, instance, identifier, credentials, preMigrationSnapshot, preMigrationSnapshotPrefix, logGroups };
 }

@@ -12,7 +12,7 @@ import type {
     MonitoringEndpoints,
     Scope,
 } from "../backend";
-import { createAlertTopic, createMonitoringAlarms, createRollbackAlarms, type ObservedResources } from "./alarms";
+import { createAlertTopic, createMonitoringAlarms, createRollbackAlarms, newRevisionGroupIndex, type ObservedResources } from "./alarms";
 import { PrivateBucket } from "./bucket";
 import { createRedis, type RedisCache } from "./cache";
 import { awsOptions, createContext, type AwsContext } from "./context";
@@ -20,6 +20,7 @@ import { createDashboard } from "./dashboard";
 import { createPostgres, type PostgresDatabase } from "./database";
 import { createExecutionRole, createLoadBalancerInfrastructureRole, createTaskRole, defaultBedrockModelArn } from "./iam";
 import { LoadBalancer } from "./loadBalancer";
+import { MigrationStep } from "./migration";
 import { Network } from "./network";
 import { forwardDeploymentFailures, subscribeAlertDestinations } from "./notifications";
 import { storeSecret } from "./secrets";
@@ -95,26 +96,29 @@ class AwsBackend implements EnvironmentBackend {
             awsOptions(ctx, parent),
         );
 
-        const secrets: ContainerSecret[] = [
-            { name: "DATABASE_URL", arn: storeSecret(ctx, `${name}-database-url`, parent, "PostgreSQL connection URL for the app", args.database.url).arn },
-            { name: "REDIS_URL", arn: storeSecret(ctx, `${name}-redis-url`, parent, "Redis connection URL for the app", args.cache.url).arn },
-            { name: "APP_SECRET_KEY", arn: storeSecret(ctx, `${name}-app-key`, parent, "The app's signing key", args.appSecretKey).arn },
-        ];
+        // Only these wait for the database and the cache (their values are the connection URLs); the load
+        // balancer, cluster, roles and log groups are created while RDS and ElastiCache are.
+        const stored = {
+            DATABASE_URL: storeSecret(ctx, `${name}-database-url`, parent, "PostgreSQL connection URL for the app", args.database.url),
+            REDIS_URL: storeSecret(ctx, `${name}-redis-url`, parent, "Redis connection URL for the app", args.cache.url),
+            APP_SECRET_KEY: storeSecret(ctx, `${name}-app-key`, parent, "The app's signing key", args.appSecretKey),
+        };
+        const secrets: ContainerSecret[] = Object.entries(stored).map(([secretName, secret]) => ({ name: secretName, arn: secret.arn }));
+        // A task starts only when each of its secrets has a value: the task definitions wait for the versions.
+        const secretVersions = Object.values(stored).map((secret) => secret.version);
 
-        const logGroups = Object.fromEntries(
-            ([api, worker, ml] as const).map((service) => [
-                service.name,
-                new aws.cloudwatch.LogGroup(
-                    `${name}-${service.name}-logs`,
-                    { name: `/ecs/${spec.project}-${spec.stack}/${service.name}`, retentionInDays: spec.aws.logRetentionDays },
-                    awsOptions(ctx, parent),
-                ),
-            ]),
-        ) as Record<ServiceName, aws.cloudwatch.LogGroup>;
+        const logGroupOf = (logName: string) =>
+            new aws.cloudwatch.LogGroup(
+                `${name}-${logName}-logs`,
+                { name: `/ecs/${spec.project}-${spec.stack}/${logName}`, retentionInDays: spec.aws.logRetentionDays },
+                awsOptions(ctx, parent),
+            );
+        const logGroups = Object.fromEntries(([api, worker, ml] as const).map((service) => [service.name, logGroupOf(service.name)])) as Record<ServiceName, aws.cloudwatch.LogGroup>;
+        const migrationLogs = logGroupOf("migrate");
 
         const executionRole = createExecutionRole(ctx, `${name}-execution`, parent, {
             secretArns: secrets.map((secret) => secret.arn),
-            logGroupArns: Object.values(logGroups).map((group) => group.arn),
+            logGroupArns: [...Object.values(logGroups), migrationLogs].map((group) => group.arn),
             images: [api.image, worker.image, ml.image],
         });
         const bedrockModelArn = spec.aws.bedrockModelArn ?? defaultBedrockModelArn(ctx);
@@ -122,14 +126,13 @@ class AwsBackend implements EnvironmentBackend {
 
         const loadBalancer = new LoadBalancer(`${name}-lb`, ctx, api, this.network, groups, { parent });
         const infrastructure = createLoadBalancerInfrastructureRole(ctx, `${name}-lb-infrastructure`, parent);
-        const rollbackAlarms = createRollbackAlarms(
-            ctx,
-            `${name}-api-rollback`,
-            parent,
-            this.alertTopic,
-            loadBalancer.alb.arnSuffix,
-            loadBalancer.targetGroups.map((group) => group.arnSuffix),
-        );
+        // The rollback alarms judge the group the next revision will serve, read from the production rule's weights.
+        const [groupA, groupB] = loadBalancer.targetGroups;
+        const currentRule = aws.lb.getListenerRuleOutput({ arn: loadBalancer.productionRule.arn }, { provider: ctx.provider, parent });
+        const newRevisionGroup = pulumi
+            .all([currentRule, groupA.arn, groupB.arn, groupA.arnSuffix, groupB.arnSuffix])
+            .apply(([rule, arnA, arnB, suffixA, suffixB]) => [suffixA, suffixB][newRevisionGroupIndex(rule, [arnA, arnB])]);
+        const rollbackAlarms = createRollbackAlarms(ctx, `${name}-api-rollback`, parent, this.alertTopic, loadBalancer.alb.arnSuffix, newRevisionGroup);
 
         const sharedEnvironment: Record<string, pulumi.Input<string>> = {
             ENVIRONMENT: spec.environment,
@@ -138,6 +141,30 @@ class AwsBackend implements EnvironmentBackend {
             BEDROCK_MODEL_ARN: bedrockModelArn,
         };
         const mlUrl = `http://${ml.name}:${ml.port}`;
+
+        const database = this.database;
+        if (!database) throw new Error("aws backend: createAppService needs the database created first (the migration step uses it)");
+        const snapshot = database.preMigrationSnapshot;
+        // Seed 003: backup (the snapshot) → migrate (this step, run by ECS before any new api task starts) → roll out.
+        const migration = new MigrationStep(
+            `${name}-migrate`,
+            ctx,
+            {
+                api,
+                clusterArn: cluster.arn,
+                clusterName: cluster.name,
+                subnetIds: this.network.privateSubnetIds,
+                securityGroupIds: [groups.tasks.id],
+                executionRole,
+                taskRole,
+                logGroup: migrationLogs,
+                environment: { ...sharedEnvironment, ML_SERVICE_URL: mlUrl },
+                secrets,
+                database: { instanceIdentifier: database.identifier, snapshotPrefix: database.preMigrationSnapshotPrefix, preMigrationSnapshot: snapshot },
+                secretVersions,
+            },
+            { parent },
+        );
         type ServiceOverrides = Partial<Omit<FargateServiceArgs, "spec" | "environment" | "calls">> & {
             /** Added to the shared environment. */
             environment?: Record<string, pulumi.Input<string>>;
@@ -159,8 +186,9 @@ class AwsBackend implements EnvironmentBackend {
                     logGroupName: logGroups[serviceSpec.name].name,
                     environment: { ...sharedEnvironment, PORT: String(serviceSpec.port), SERVICE_NAME: serviceSpec.name, ...environment },
                     secrets,
-                    // Seed 003: the database is backed up before the release's task definitions (and its migrations) roll out.
-                    taskDefinitionDependsOn: this.database?.preMigrationSnapshot ? [this.database.preMigrationSnapshot] : [],
+                    // Seed 003: the database is backed up, and the migration step registered, before the release's task
+                    // definitions; and no task definition exists before its secrets have values.
+                    taskDefinitionDependsOn: [...(snapshot ? [snapshot] : []), migration, ...secretVersions],
                     ...overrides,
                 },
                 { parent },
@@ -179,10 +207,14 @@ class AwsBackend implements EnvironmentBackend {
                 productionRule: loadBalancer.productionRule,
                 infrastructureRole: infrastructure.role,
                 rollbackAlarms,
-                dependsOn: [infrastructure.attachment],
+                lifecycleHooks: [migration.lifecycleHook],
+                hookMinutes: spec.aws.migrationTimeoutMinutes,
+                dependsOn: [infrastructure.attachment, migration],
             },
         });
-        const workerService = service(worker, { environment: { ML_SERVICE_URL: mlUrl }, calls: [mlService] });
+        // The worker runs the api's image against the same schema: it rolls out once the api's deployment (and
+        // with it the release's migration) has finished.
+        const workerService = service(worker, { environment: { ML_SERVICE_URL: mlUrl }, calls: [mlService], serviceDependsOn: [apiService.service] });
 
         this.app = { loadBalancer, cluster, services: { api: apiService, worker: workerService, ml: mlService }, rollbackAlarms };
         return { url: loadBalancer.url, healthUrl: pulumi.interpolate`${loadBalancer.url}${api.healthCheck.path}` };

@@ -7,6 +7,8 @@ import type { Network } from "./network";
 import type { SecurityGroups } from "./securityGroups";
 
 const accessLogPrefix = "alb";
+/** The target groups' nominal port; tasks are registered with their own (see below). */
+export const targetGroupDefaultPort = 80;
 
 /**
  * The public entry: an Application Load Balancer in the public subnets, HTTPS with the configured
@@ -92,7 +94,14 @@ export class LoadBalancer extends pulumi.ComponentResource {
                     vpcId: network.vpcId,
                     targetType: "ip",
                     protocol: "HTTP",
-                    port: api.port,
+                    // With `ip` targets ECS registers every task with its container port, and the health check uses
+                    // that port (`traffic-port`); the group's own port is only a default nobody uses. Keeping it fixed
+                    // means a change of services.api.port does not replace the groups (port is ForceNew), which would
+                    // deadlock: the listener rule's actions and the service's target groups belong to ECS (ignored
+                    // here), so the old groups would stay in use and could not be deleted. The new port reaches the
+                    // service in place (its containerPort), and the tasks' ingress rule follows it.
+                    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb.html
+                    port: targetGroupDefaultPort,
                     deregistrationDelay: settings.deregistrationDelaySeconds,
                     healthCheck: {
                         enabled: true,

@@ -78,7 +78,7 @@ function slackForwarder(ctx: AwsContext, name: string, parent: pulumi.Resource, 
             environment: { variables: { WEBHOOK_SECRET_ARN: webhook.arn } },
             loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         },
-        options({ dependsOn: [policy] }),
+        options({ dependsOn: [policy, webhook.version] }),
     );
     const permission = new aws.lambda.Permission(
         name,
@@ -112,24 +112,46 @@ export function subscribeAlertDestinations(ctx: AwsContext, name: string, parent
 }
 
 /**
- * A failed ECS deployment (circuit breaker or rollback alarm) is news even when the rollback worked:
- * the release did not ship. EventBridge forwards those events to the alert topic.
+ * A failed ECS deployment is news even when the rollback worked: the release did not ship. EventBridge
+ * forwards two kinds of ECS deployment events to the alert topic, each with its own message: a rollback
+ * deployment starting (ECS returns the service to its last completed revision), and a deployment failing.
+ * A failure with no rollback after it is the stalled case: the service had no completed deployment to
+ * return to (its first), so it keeps no healthy revision and `pulumi up` ends with an error.
+ * Event shapes: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html
+ * (rollbacks start as SERVICE_DEPLOYMENT_IN_PROGRESS whose reason says "rolling back to deploymentId ...").
  */
 export function forwardDeploymentFailures(ctx: AwsContext, name: string, parent: pulumi.Resource, topic: aws.sns.Topic, clusterName: pulumi.Output<string>): void {
     const options = (extra: pulumi.CustomResourceOptions = {}) => awsOptions(ctx, parent, extra);
-    const rule = new aws.cloudwatch.EventRule(
-        name,
-        {
-            description: "ECS deployments of this environment that failed (and were rolled back)",
-            eventPattern: pulumi.jsonStringify({
-                source: ["aws.ecs"],
-                "detail-type": ["ECS Deployment State Change"],
-                resources: [{ prefix: pulumi.interpolate`arn:${ctx.partition}:ecs:${ctx.region}:${ctx.accountId}:service/${clusterName}/` }],
-                detail: { eventName: ["SERVICE_DEPLOYMENT_FAILED"] },
-            }),
-        },
-        options(),
-    );
+    const servicesOfCluster = [{ prefix: pulumi.interpolate`arn:${ctx.partition}:ecs:${ctx.region}:${ctx.accountId}:service/${clusterName}/` }];
+    const rules = {
+        failed: new aws.cloudwatch.EventRule(
+            name,
+            {
+                description: "ECS deployments of this environment that failed",
+                eventPattern: pulumi.jsonStringify({
+                    source: ["aws.ecs"],
+                    "detail-type": ["ECS Deployment State Change"],
+                    resources: servicesOfCluster,
+                    detail: { eventName: ["SERVICE_DEPLOYMENT_FAILED"] },
+                }),
+            },
+            options(),
+        ),
+        rolledBack: new aws.cloudwatch.EventRule(
+            `${name}-rollback`,
+            {
+                description: "ECS rolling this environment's services back to their last completed deployment",
+                eventPattern: pulumi.jsonStringify({
+                    source: ["aws.ecs"],
+                    "detail-type": ["ECS Deployment State Change"],
+                    resources: servicesOfCluster,
+                    // EventBridge wildcard matching: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+                    detail: { eventName: ["SERVICE_DEPLOYMENT_IN_PROGRESS"], reason: [{ wildcard: "*rolling back*" }, { wildcard: "*Rolling back*" }, { wildcard: "*rollback*" }] },
+                }),
+            },
+            options(),
+        ),
+    };
     const policy = new aws.sns.TopicPolicy(
         name,
         {
@@ -144,27 +166,38 @@ export function forwardDeploymentFailures(ctx: AwsContext, name: string, parent:
                     Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
                 },
                 {
-                    Sid: "DeploymentFailuresPublish",
+                    Sid: "DeploymentEventsPublish",
                     Effect: "Allow",
                     Principal: { Service: "events.amazonaws.com" },
                     Action: ["sns:Publish"],
                     Resource: [topic.arn],
-                    Condition: { ArnEquals: { "aws:SourceArn": rule.arn } },
+                    Condition: { ArnEquals: { "aws:SourceArn": [rules.failed.arn, rules.rolledBack.arn] } },
                 },
             ]),
         },
         options(),
     );
-    new aws.cloudwatch.EventTarget(
-        name,
-        {
-            rule: rule.name,
-            arn: topic.arn,
-            inputTransformer: {
-                inputPaths: { service: "$.resources[0]", reason: "$.detail.reason" },
-                inputTemplate: '"ECS deployment failed and was rolled back. Service: <service>. Reason: <reason>. Check the service\'s Deployments tab and its logs before releasing again."',
+    const messages: Record<keyof typeof rules, string> = {
+        failed:
+            "ECS deployment FAILED. Service: <service>. Reason: <reason>. If a 'rolled back' message follows, the previous revision serves again. " +
+            "If none follows, the service had no completed deployment to return to (a first deployment): it is stalled with no healthy revision, " +
+            "and pulumi up ended with an error. Read the stopped tasks' reasons and the logs, fix, and release again.",
+        rolledBack:
+            "ECS is ROLLING BACK service <service> to its last completed revision (reason: <reason>). The release did not ship; " +
+            "the previous revision keeps serving. Check the Deployments tab, the rollback alarms and the migration log before releasing again.",
+    };
+    for (const [kind, rule] of Object.entries(rules) as [keyof typeof rules, aws.cloudwatch.EventRule][]) {
+        new aws.cloudwatch.EventTarget(
+            kind === "failed" ? name : `${name}-rollback`,
+            {
+                rule: rule.name,
+                arn: topic.arn,
+                inputTransformer: {
+                    inputPaths: { service: "$.resources[0]", reason: "$.detail.reason" },
+                    inputTemplate: JSON.stringify(messages[kind]),
+                },
             },
-        },
-        options({ dependsOn: [policy] }),
-    );
+            options({ dependsOn: [policy] }),
+        );
+    }
 }

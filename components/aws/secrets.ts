@@ -7,6 +7,8 @@ export interface StoredSecret {
     secret: aws.secretsmanager.Secret;
     /** The ARN tasks name in `valueFrom` and the execution role is allowed to read. */
     arn: pulumi.Output<string>;
+    /** The value itself: what must exist before a task can start with the secret (the secret alone is empty). */
+    version: aws.secretsmanager.SecretVersion;
 }
 
 /**
@@ -31,6 +33,6 @@ export function storeSecret(
     );
     // Not protected: a new value replaces the version (secret_string forces replacement), and a protected
     // version would block every rotation. The secret itself is protected and recoverable.
-    new aws.secretsmanager.SecretVersion(name, { secretId: secret.id, secretString: pulumi.secret(value) }, awsOptions(ctx, secret));
-    return { secret, arn: secret.arn };
+    const version = new aws.secretsmanager.SecretVersion(name, { secretId: secret.id, secretString: pulumi.secret(value) }, awsOptions(ctx, secret));
+    return { secret, arn: secret.arn, version };
 }

@@ -22,6 +22,10 @@ export interface CanaryLoadBalancing {
     rollbackAlarms: aws.cloudwatch.MetricAlarm[];
     /** Must exist before the service (the role's permissions). */
     dependsOn: pulumi.Resource[];
+    /** ECS deployment lifecycle hooks (the migration at PRE_SCALE_UP). */
+    lifecycleHooks?: aws.types.input.ecs.ServiceDeploymentConfigurationLifecycleHook[];
+    /** Minutes the hooks may take in one deployment (counted into `pulumi up`'s wait). */
+    hookMinutes?: number;
 }
 
 export interface FargateServiceArgs {
@@ -39,8 +43,13 @@ export interface FargateServiceArgs {
     environment: Record<string, pulumi.Input<string>>;
     secrets: ContainerSecret[];
     loadBalancing?: CanaryLoadBalancing;
-    /** Resources the new task definition must wait for (the pre-migration snapshot). */
+    /**
+     * Resources the new task definition must wait for: the pre-migration snapshot and migration step, and the
+     * secret versions (a task can only start once each of its secrets has a value).
+     */
     taskDefinitionDependsOn: pulumi.Resource[];
+    /** Resources the service's deployment must wait for beyond its task definition (e.g. the api's, for the worker). */
+    serviceDependsOn?: pulumi.Resource[];
     /**
      * Services this one calls through Service Connect. Clients learn the namespace's endpoints when they
      * deploy, so the services they call must exist first.
@@ -59,6 +68,15 @@ export function healthCheckCommand(probe: "python" | "curl" | "wget", port: numb
         case "wget":
             return ["CMD", "wget", "--quiet", "--output-document=/dev/null", `--timeout=${timeoutSeconds}`, url];
     }
+}
+
+/** Minutes ECS may take for one deployment of the service before `pulumi up` gives up on it. */
+export function deploymentWaitMinutes(ctx: AwsContext, lb: CanaryLoadBalancing | undefined): number {
+    const settings = ctx.spec.aws;
+    // Tasks starting, passing health checks and draining: generous, so only a release that cannot finish times out.
+    const rollout = 20;
+    if (lb === undefined) return rollout + 10;
+    return (lb.hookMinutes ?? 0) + settings.canaryBakeMinutes + settings.deploymentBakeMinutes + rollout;
 }
 
 /**
@@ -153,6 +171,12 @@ export class FargateService extends pulumi.ComponentResource {
             },
         };
 
+        // `pulumi up` waits for each deployment to finish (ECS's steady state) and fails when it fails: a release
+        // that ECS rolls back, or a first deployment that never gets healthy, ends the update with an error. The
+        // wait covers the migration hook, the canary, the bake time, and the tasks' start and health checks.
+        const waitMinutes = deploymentWaitMinutes(ctx, lb);
+        const timeouts = { create: `${waitMinutes}m`, update: `${waitMinutes}m`, delete: "20m" };
+
         this.service = new aws.ecs.Service(
             `${name}-service`,
             {
@@ -167,6 +191,7 @@ export class FargateService extends pulumi.ComponentResource {
                 serviceConnectConfiguration: serviceConnect,
                 // A revision that cannot get healthy is rolled back instead of retried forever.
                 deploymentCircuitBreaker: { enable: true, rollback: true },
+                waitForSteadyState: true,
                 deploymentMaximumPercent: 200,
                 deploymentMinimumHealthyPercent: 100,
                 ...(lb === undefined
@@ -193,18 +218,21 @@ export class FargateService extends pulumi.ComponentResource {
                                   canaryPercent: settings.canaryPercent,
                                   canaryBakeTimeInMinutes: String(settings.canaryBakeMinutes),
                               },
+                              lifecycleHooks: lb.lifecycleHooks,
                           },
                           alarms: { enable: true, rollback: true, alarmNames: lb.rollbackAlarms.map((alarm) => alarm.name) },
                       }),
             },
             options({
-                dependsOn: [...(lb?.dependsOn ?? []), ...args.taskDefinitionDependsOn, ...args.calls],
+                dependsOn: [...(lb?.dependsOn ?? []), ...args.taskDefinitionDependsOn, ...(args.serviceDependsOn ?? []), ...args.calls],
+                customTimeouts: timeouts,
                 ignoreChanges: [
                     // With autoscaling, the scaler owns the task count; re-applying `count` would undo its work at every up.
                     ...(spec.autoscaling ? ["desiredCount"] : []),
                     // After a canary ECS may report the other target group as primary; re-sending the a/b order
-                    // from here would start a deployment that routes against ECS's own state.
-                    ...(lb ? ["loadBalancers"] : []),
+                    // from here would start a deployment that routes against ECS's own state. Only the two ARNs are
+                    // ECS's: a new container port still reaches the service (the target groups do not change with it).
+                    ...(lb ? ["loadBalancers[0].targetGroupArn", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn"] : []),
                 ],
             }),
         );
