@@ -61,8 +61,9 @@ function plan(before: Preview, after: Preview): Step[] {
             name: resource.name,
             op: replace ? "replace" : "update",
             changed: changed.sort(),
-            // A resource without a name (a firewall) never collides with its replacement.
-            coexists: resource.inputs.name === undefined || name(previous) !== name(resource),
+            // A resource without a name (a firewall) never collides with its replacement, nor does one whose
+            // name is unique only within its cluster when the cluster itself is new.
+            coexists: resource.inputs.name === undefined || name(previous) !== name(resource) || changed.includes("clusterId"),
             deleteBeforeReplace: resource.deleteBeforeReplace,
         });
     }
