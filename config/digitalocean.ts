@@ -40,13 +40,15 @@ export const digitalOceanSettings = z.strictObject({
      */
     instanceSizes: z
         .strictObject({
-            api: instanceSize.default("apps-s-1vcpu-0.5gb"),
-            worker: instanceSize.default("apps-s-1vcpu-0.5gb"),
+            // The smallest sizes that run more than one instance: the services' default counts are 3 and 2.
+            // Seed 004's single-instance apps-s-1vcpu-0.5gb needs count 1 (the staging stack sets both).
+            api: instanceSize.default("apps-s-1vcpu-1gb"),
+            worker: instanceSize.default("apps-s-1vcpu-1gb"),
             ml: instanceSize.default("apps-s-1vcpu-1gb"),
             /** The PRE_DEPLOY job that runs the migrations. */
             migration: instanceSize.default("apps-s-1vcpu-0.5gb"),
         })
-        .default({ api: "apps-s-1vcpu-0.5gb", worker: "apps-s-1vcpu-0.5gb", ml: "apps-s-1vcpu-1gb", migration: "apps-s-1vcpu-0.5gb" }),
+        .default({ api: "apps-s-1vcpu-1gb", worker: "apps-s-1vcpu-1gb", ml: "apps-s-1vcpu-1gb", migration: "apps-s-1vcpu-0.5gb" }),
     /**
      * PostgreSQL size when `database.size` is not set. Default: the smallest size the node count allows
      * (`db-s-1vcpu-1gb` for one node, `db-s-1vcpu-2gb` with standbys).
@@ -302,7 +304,7 @@ export function digitalOceanProblems(input: Record<string, unknown>): Problem[] 
 
     // App Platform sizes: a single-instance size runs one instance, and only scalable sizes autoscale.
     const sizeKeys: Record<string, string> = { api: "api", worker: "worker", ml: "ml" };
-    const sizeDefaults: Record<string, string> = { api: "apps-s-1vcpu-0.5gb", worker: "apps-s-1vcpu-0.5gb", ml: "apps-s-1vcpu-1gb" };
+    const sizeDefaults: Record<string, string> = { api: "apps-s-1vcpu-1gb", worker: "apps-s-1vcpu-1gb", ml: "apps-s-1vcpu-1gb" };
     const roleCounts: Record<string, number> = { api: 3, worker: 2, ml: 2 };
     for (const [service, key] of Object.entries(sizeKeys)) {
         const slug = str("digitalocean", "instanceSizes", key) ?? sizeDefaults[service];
