@@ -283,6 +283,12 @@ describe("digitalocean backend (staging stack)", function () {
                 expect(firewall!.ignoreChanges).to.deep.equal(["rules"]);
                 // The app (which receives the connection details) waits for the firewall.
                 expect(app.dependencies, cluster.name).to.include(firewall!.urn);
+                // Deleting a firewall empties the cluster's rules: it stays with its (retained) cluster, and
+                // takes over the one that lived under the app service, in place.
+                expect(firewall!.retainOnDelete, firewall!.name).to.equal(true);
+                const kind = cluster.name.endsWith("-db-cluster") ? "db" : "cache";
+                const appService = staging.ofType("fraud-platform:index:AppService")[0];
+                expect(firewall!.aliases).to.deep.equal([{ spec: { name: `fraud-staging-app-${kind}-firewall`, type: "", stack: "", project: "", parenturn: appService.urn } }]);
             }
         });
 

@@ -40,12 +40,12 @@ export class DigitalOceanBackend implements EnvironmentBackend {
     }
 
     createDatabase(scope: Scope, spec: DatabaseSpec): DatabaseConnection {
-        this.postgres = createPostgres(scope, spec, this.spec, this.vpc);
+        this.postgres = createPostgres(scope, spec, this.spec, this.vpc, this.formerFirewall("db"));
         return this.postgres.connection;
     }
 
     createCache(scope: Scope, spec: CacheSpec): CacheConnection {
-        this.cache = createCache(scope, spec, this.spec, this.vpc);
+        this.cache = createCache(scope, spec, this.spec, this.vpc, this.formerFirewall("cache"));
         return this.cache.connection;
     }
 
@@ -87,6 +87,15 @@ export class DigitalOceanBackend implements EnvironmentBackend {
             dashboardUrl: pulumi.interpolate`https://cloud.digitalocean.com/apps/${app.app.id}/insights`,
             alertTarget: pulumi.output(describeDestinations(to)),
         };
+    }
+
+    /**
+     * Where each cluster's firewall lived before it moved to its cluster's scope: under the app service
+     * (`<env>-app-<kind>-firewall`), when it admitted only the app and so had to follow it.
+     */
+    private formerFirewall(kind: "db" | "cache"): pulumi.Alias[] {
+        const formerParent = pulumi.createUrn(`${this.scope.name}-app`, "fraud-platform:index:AppService", this.scope.parent);
+        return [{ name: `${this.scope.name}-app-${kind}-firewall`, parent: formerParent }];
     }
 
     private destinations(monitoring = this.spec.monitoring) {

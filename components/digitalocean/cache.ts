@@ -21,7 +21,13 @@ export interface Cache {
  * RDB persistence on, TLS required and trusted sources from its creation on. It outlives
  * `pulumi destroy` (`retainOnDelete`), like the PostgreSQL cluster.
  */
-export function createCache(scope: Scope, spec: CacheSpec, environment: EnvironmentSpec, vpc: digitalocean.Vpc): Cache {
+export function createCache(
+    scope: Scope,
+    spec: CacheSpec,
+    environment: EnvironmentSpec,
+    vpc: digitalocean.Vpc,
+    formerFirewall: pulumi.Alias[] = [],
+): Cache {
     const settings = environment.digitalocean;
     const engine = settings.cacheEngine;
     const cluster = new digitalocean.DatabaseCluster(`${scope.name}-cluster`, {
@@ -39,7 +45,7 @@ export function createCache(scope: Scope, spec: CacheSpec, environment: Environm
         maintenanceWindows: [maintenanceWindow(settings.cacheMaintenanceWindow)],
         tags: tagList(environment.tags),
     }, { parent: scope.parent, protect: environment.protect, retainOnDelete: true, customTimeouts: clusterTimeouts });
-    const firewall = trustedSources(scope, cluster, settings.vpcIpRange);
+    const firewall = trustedSources(scope, cluster, settings.vpcIpRange, formerFirewall);
 
     // `rdb`: a dump every 10 minutes when keys changed, plus the scheduled backups; `off` loses everything on restart.
     const engineSettings = engine === "valkey"

@@ -37,7 +37,13 @@ export interface Postgres {
  * superuser), and a PgBouncer pool. The cluster and the database outlive `pulumi destroy`
  * (`retainOnDelete`): dropping them is a deliberate step (docs/digitalocean.md).
  */
-export function createPostgres(scope: Scope, spec: DatabaseSpec, environment: EnvironmentSpec, vpc: digitalocean.Vpc): Postgres {
+export function createPostgres(
+    scope: Scope,
+    spec: DatabaseSpec,
+    environment: EnvironmentSpec,
+    vpc: digitalocean.Vpc,
+    formerFirewall: pulumi.Alias[] = [],
+): Postgres {
     const settings = environment.digitalocean;
     const stateful = { parent: scope.parent, protect: environment.protect, retainOnDelete: true };
     const nodeCount = resolveDatabaseNodeCount(settings, spec.highAvailability);
@@ -56,7 +62,7 @@ export function createPostgres(scope: Scope, spec: DatabaseSpec, environment: En
         storageAutoscale: { enabled: true, thresholdPercent: 80, incrementGib: 10 },
         tags: tagList(environment.tags),
     }, { ...stateful, customTimeouts: clusterTimeouts });
-    const firewall = trustedSources(scope, cluster, settings.vpcIpRange);
+    const firewall = trustedSources(scope, cluster, settings.vpcIpRange, formerFirewall);
 
     const database = new digitalocean.DatabaseDb(`${scope.name}-database`, { clusterId: cluster.id, name: spec.name }, stateful);
     const user = new digitalocean.DatabaseUser(`${scope.name}-user`, { clusterId: cluster.id, name: spec.user }, { parent: scope.parent });
@@ -107,12 +113,23 @@ export function poolName(database: string, user: string, pool: { mode: string; s
  * rule when it attaches the cluster as a `databases` component, so the rules are not diffed after
  * creation (a whole-property `ignoreChanges`, which the bridge honours; the rules are a set in the
  * provider, digitalocean/database/resource_database_firewall.go).
+ *
+ * Deleting a `DatabaseFirewall` empties the cluster's rules (the same file: Delete sends an empty rule
+ * list), which opens the cluster to anyone with its credentials. So the firewall is kept with its cluster
+ * (`retainOnDelete`: a destroyed stack leaves retained clusters closed), and `formerNames` carries the
+ * names it had before, so a move updates it in place instead of creating a new one and emptying the rules
+ * when the old one is deleted.
  */
-export function trustedSources(scope: Scope, cluster: digitalocean.DatabaseCluster, vpcIpRange: string): digitalocean.DatabaseFirewall {
+export function trustedSources(
+    scope: Scope,
+    cluster: digitalocean.DatabaseCluster,
+    vpcIpRange: string,
+    formerNames: pulumi.Alias[] = [],
+): digitalocean.DatabaseFirewall {
     return new digitalocean.DatabaseFirewall(`${scope.name}-firewall`, {
         clusterId: cluster.id,
         rules: [{ type: "ip_addr", value: vpcIpRange }],
-    }, { parent: scope.parent, ignoreChanges: ["rules"] });
+    }, { parent: scope.parent, ignoreChanges: ["rules"], retainOnDelete: true, aliases: formerNames });
 }
 
 function postgresUrl(
