@@ -288,7 +288,8 @@ describe("digitalocean backend (staging stack)", function () {
                 expect(firewall!.retainOnDelete, firewall!.name).to.equal(true);
                 const kind = cluster.name.endsWith("-db-cluster") ? "db" : "cache";
                 const appService = staging.ofType("fraud-platform:index:AppService")[0];
-                expect(firewall!.aliases).to.deep.equal([{ spec: { name: `fraud-staging-app-${kind}-firewall`, type: "", stack: "", project: "", parenturn: appService.urn } }]);
+                const aliases = firewall!.aliases as { spec?: { name?: string; parenturn?: string } }[];
+                expect(aliases.map((a) => [a.spec?.name, a.spec?.parenturn])).to.deep.equal([[`fraud-staging-app-${kind}-firewall`, appService.urn]]);
             }
         });
 
