@@ -11,9 +11,9 @@
  * - `specification/resources/apps/responses/examples.yml`, `instance_sizes`: `usd_per_month`,
  *   `single_instance_only`, `scalable` per slug (`GET /v2/apps/tiers/instance_sizes`); `regions`: the
  *   App Platform region slugs and their `data_centers` (`GET /v2/apps/regions`).
- * The live account may see more (DigitalOcean adds sizes and regions): `doctl databases options layouts`,
- * `doctl databases options regions`, `doctl apps tier instance-size list` and `doctl apps list-regions`
- * show what it offers today; extend these tables from them, citing the source.
+ * The live account may see more (DigitalOcean adds sizes and regions): `GET /v2/databases/options`,
+ * `doctl apps tier instance-size list` and `doctl apps list-regions` show what it offers today; extend
+ * these tables from them, citing the source.
  */
 
 /** The managed-database engines this program creates. */
