@@ -374,8 +374,10 @@ describe("digitalocean backend (staging stack)", function () {
             expect(staging.ofType(types.cluster).every((c) => c.protect === false)).to.equal(true);
         });
 
-        it("keeps both clusters and the app's database through `pulumi destroy`, in staging too", () => {
-            for (const resource of [...staging.ofType(types.cluster), ...staging.ofType(types.database)]) {
+        it("keeps both clusters, their firewalls, the app's database and the VPC through `pulumi destroy`, in staging too", () => {
+            const kept = [types.cluster, types.database, types.firewall, types.vpc].flatMap((type) => staging.ofType(type));
+            expect(kept).to.have.length(6);
+            for (const resource of kept) {
                 expect(resource.retainOnDelete, resource.name).to.equal(true);
             }
         });

@@ -12,7 +12,12 @@ export function createVpc(scope: Scope, spec: EnvironmentSpec): digitalocean.Vpc
         region: spec.digitalocean.region,
         ipRange: spec.digitalocean.vpcIpRange,
         description: `${spec.project} ${spec.stack}: app, PostgreSQL and cache`,
-    }, { parent: scope.parent });
+    }, {
+        parent: scope.parent,
+        // The clusters outlive `pulumi destroy` (retainOnDelete), and DigitalOcean refuses to delete a VPC
+        // that still has members: the VPC stays with them, so a destroy completes.
+        retainOnDelete: true,
+    });
 }
 
 /**
