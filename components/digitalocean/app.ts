@@ -111,6 +111,8 @@ export function createApp(scope: Scope, args: AppArgs): App {
         region: appPlatformRegionOf(settings.region) ?? settings.region,
         vpcs: [{ id: args.vpc.id }],
         domainNames: domain && [{ name: domain.name, type: "PRIMARY", zone: domain.zone }],
+        // `VALKEY` is an engine of the spec since terraform-provider-digitalocean v2.64.0 (#1422); the SDK's
+        // doc comment still lists the older engines only.
         databases: [
             { name: db, engine: "PG", clusterName: postgres.cluster.name, dbName: postgres.database.name, dbUser: postgres.user.name, production: true },
             { name: databaseComponents.cache, engine: settings.cacheEngine === "valkey" ? "VALKEY" : "REDIS", clusterName: cache.cluster.name, production: true },
