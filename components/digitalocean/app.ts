@@ -46,8 +46,9 @@ export function createApp(scope: Scope, args: AppArgs): App {
     const { api, worker, ml } = services;
     const db = databaseComponents.postgres;
     const connections = {
-        // Through the PgBouncer pool (https://docs.digitalocean.com/products/app-platform/how-to/connect-pg-pools/).
-        DATABASE_URL: postgres.pool.name.apply((pool) => bindable(db, pool, "DATABASE_URL")),
+        // Through the PgBouncer pool (https://docs.digitalocean.com/products/app-platform/how-to/connect-pg-pools/);
+        // the app lists the pool in its dependsOn, so it exists before the deployment resolves the variable.
+        DATABASE_URL: bindable(db, postgres.poolName, "DATABASE_URL"),
         REDIS_URL: bindable(databaseComponents.cache, "DATABASE_URL"),
     };
     const shared = {

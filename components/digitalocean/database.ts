@@ -19,6 +19,8 @@ export interface Postgres {
     database: digitalocean.DatabaseDb;
     user: digitalocean.DatabaseUser;
     pool: digitalocean.DatabaseConnectionPool;
+    /** The pool's name, known before it exists: bindable variables name it (`${fraud-db.<pool>.DATABASE_URL}`). */
+    poolName: string;
     /** The cluster's trusted sources, in place from the cluster's creation on. */
     firewall: digitalocean.DatabaseFirewall;
     /** For the stack's outputs: through the PgBouncer pool. The app gets its own through bindable variables. */
@@ -66,9 +68,10 @@ export function createPostgres(
 
     const database = new digitalocean.DatabaseDb(`${scope.name}-database`, { clusterId: cluster.id, name: spec.name }, stateful);
     const user = new digitalocean.DatabaseUser(`${scope.name}-user`, { clusterId: cluster.id, name: spec.user }, { parent: scope.parent });
+    const pooled = poolName(spec.name, spec.user, settings.connectionPool);
     const pool = new digitalocean.DatabaseConnectionPool(`${scope.name}-pool`, {
         clusterId: cluster.id,
-        name: poolName(spec.name, spec.user, settings.connectionPool),
+        name: pooled,
         dbName: database.name,
         user: user.name,
         mode: settings.connectionPool.mode,
@@ -81,6 +84,7 @@ export function createPostgres(
         database,
         user,
         pool,
+        poolName: pooled,
         firewall,
         connection: {
             host: pool.privateHost,
