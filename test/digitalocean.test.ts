@@ -6,7 +6,7 @@ import { ConfigValidationError } from "../config";
 import { parseImageReference } from "../config/digitalocean";
 import type { RecordedResource } from "../tools/engine/emulator";
 import { readStackConfig } from "../tools/engine/stackFiles";
-import { isSecret, plainStrings, reveal, updateStack, type Preview } from "./helpers";
+import { isSecret, plainStrings, previewStack, reveal, updateStack, type Preview } from "./helpers";
 
 const types = {
     app: "digitalocean:index/app:App",
@@ -241,6 +241,16 @@ describe("digitalocean backend (staging stack)", function () {
                 expect(env.DATABASE_URL, service.name).to.include({ value: `\${fraud-db.${pool}.DATABASE_URL}`, type: "GENERAL" });
                 expect(env.REDIS_URL, service.name).to.include({ value: "${fraud-cache.DATABASE_URL}", type: "GENERAL" });
             }
+        });
+
+        it("shows the components and bindable variables already in a preview, before any cluster exists", async () => {
+            const preview = await previewStack("staging", withSlack(), ["monitoring"]);
+            const wire = preview.ofType(types.app)[0].inputs.spec as { databases: { name: string; engine: string }[]; services: { envs: Env[] }[] };
+            const revealedWire = reveal(wire) as typeof wire;
+            expect(revealedWire.databases.map((d) => `${d.name}:${d.engine}`)).to.deep.equal(["fraud-db:PG", "fraud-cache:VALKEY"]);
+            const env = Object.fromEntries(revealedWire.services[0].envs.map((e) => [e.key, e.value]));
+            expect(env.DATABASE_URL).to.match(/^\$\{fraud-db\.fraud-pool-[0-9a-f]{8}\.DATABASE_URL\}$/);
+            expect(env.REDIS_URL).to.equal("${fraud-cache.DATABASE_URL}");
         });
 
         it("refers only to declared databases components in bindable variables", () => {
