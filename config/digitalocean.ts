@@ -91,6 +91,12 @@ export const digitalOceanSettings = z.strictObject({
      * api image. Set false when the image has no `psql` and the grant was run once by hand (docs/digitalocean.md).
      */
     schemaGrant: z.boolean().default(true),
+    /**
+     * Addresses of a paging service's e-mail integration (PagerDuty's, Opsgenie's) that receive the
+     * uptime and database alerts. DigitalOcean sends uptime alerts only to addresses verified in its
+     * control panel, and app alerts only to members of the DigitalOcean team, so these get no app alerts.
+     */
+    pagingEmails: z.array(z.email()).default([]),
     /** Slack channel named in alert destinations (the webhook itself is `monitoring.slackWebhookUrl`). */
     slackChannel: z.string().regex(/^#?[a-z0-9][a-z0-9._-]{0,79}$/, "a Slack channel name, e.g. #fraud-alerts").default("#fraud-alerts"),
     /** Regions the uptime check probes from. */
@@ -263,13 +269,15 @@ export function digitalOceanProblems(input: Record<string, unknown>): Problem[] 
         });
     }
     const production = input.environment === "production";
-    if (production && at("monitoring", "slackWebhookUrl") === undefined) {
+    const pagingEmails = at("digitalocean", "pagingEmails");
+    if (production && at("monitoring", "slackWebhookUrl") === undefined && (!Array.isArray(pagingEmails) || pagingEmails.length === 0)) {
         // The neutral rule accepts a PagerDuty key; DigitalOcean cannot send to PagerDuty, so on this backend it pages nobody.
         problems.push({
             path: ["monitoring", "slackWebhookUrl"],
             allowed:
-                "production on DigitalOcean pages through Slack: DigitalOcean's alerts reach e-mail and Slack only, and this backend ignores " +
-                "monitoring.pagerDutyIntegrationKey. Set the webhook as a secret (PagerDuty's Slack integration can page from the channel)",
+                "production on DigitalOcean pages through Slack or a paging e-mail integration: DigitalOcean's alerts reach e-mail and Slack only, " +
+                "and this backend ignores monitoring.pagerDutyIntegrationKey. Set the webhook as a secret (PagerDuty's Slack integration can page " +
+                "from the channel), or digitalocean.pagingEmails to the integration's verified address",
         });
     }
 

@@ -106,7 +106,17 @@ describe("digitalocean config edge: only layouts DigitalOcean sells", () => {
             ["monitoring"],
         ));
         const paging = problems.find((p) => p.key === `${ns}:monitoring.slackWebhookUrl`);
-        expect(paging?.allowed).to.include("PagerDuty").and.include("Slack");
+        expect(paging?.allowed).to.include("PagerDuty").and.include("Slack").and.include("digitalocean.pagingEmails");
+        // A paging service's e-mail integration is a destination DigitalOcean reaches.
+        const byEmail = problemsOf(staging(
+            {
+                environment: "production",
+                digitalocean: { ...committed<Record<string, unknown>>("digitalocean"), databaseNodeCount: 2, pagingEmails: ["fraud-api@dygsom.pagerduty.com"] },
+                monitoring: { alertEmails: ["platform@dygsom.com"], pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" },
+            },
+            ["monitoring"],
+        ));
+        expect(byEmail).to.deep.equal([]);
     });
 
     it("takes registry credentials only as a secret", () => {

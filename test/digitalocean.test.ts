@@ -90,6 +90,7 @@ describe("digitalocean backend (staging stack)", function () {
     let variant: Preview;
     let variantSpec: AppSpec;
     const ghcrCredentials = "dygsom:ghp_variantpulltoken";
+    const pagingEmail = "fraud-api@dygsom.pagerduty.com";
     before(async () => {
         staging = await runStaging();
         spec = appSpec(staging);
@@ -104,6 +105,7 @@ describe("digitalocean backend (staging stack)", function () {
                 workerLivenessCheck: false,
                 registryCredentials: { ghcr: ghcrCredentials },
                 resendWriteOnlySettings: true,
+                pagingEmails: [pagingEmail],
             },
         }), ["monitoring", "digitalocean"]);
         variantSpec = appSpec(variant);
@@ -462,6 +464,18 @@ describe("digitalocean backend (staging stack)", function () {
                 expect(alert.alerts.emails).to.deep.equal(["platform@dygsom.com"]);
                 expect(alert.alerts.slacks.map((s) => s.url)).to.deep.equal([slackWebhook]);
             }
+        });
+
+        it("sends uptime and database alerts, not app alerts, to a paging service's e-mail integration", () => {
+            const uptime = variant.ofType(types.uptimeAlert).map((a) => revealed<{ notifications: { emails: string[] }[] }>(a));
+            const database = variant.ofType(types.monitorAlert).map((a) => revealed<{ alerts: { emails: string[] } }>(a));
+            for (const alert of uptime) expect(alert.notifications[0].emails).to.deep.equal(["platform@dygsom.com", pagingEmail]);
+            for (const alert of database) expect(alert.alerts.emails).to.deep.equal(["platform@dygsom.com", pagingEmail]);
+            // App Platform e-mails team members only.
+            for (const alert of [...variantSpec.alerts, ...components(variantSpec).flatMap((c) => c.alerts ?? [])]) {
+                expect(alert.destinations?.emails).to.deep.equal(["platform@dygsom.com"]);
+            }
+            expect(variant.outputs.alertTarget).to.include(`paging email (uptime and database alerts): ${pagingEmail}`);
         });
 
         it("keeps the Slack webhook secret everywhere it is used", () => {

@@ -99,7 +99,7 @@ export class DigitalOceanBackend implements EnvironmentBackend {
     }
 
     private destinations(monitoring = this.spec.monitoring) {
-        return destinations(monitoring, this.spec.digitalocean.slackChannel);
+        return destinations(monitoring, this.spec.digitalocean);
     }
 
     private required<T>(built: T | undefined, step: string): T {
