@@ -1,9 +1,19 @@
 import { z } from "zod";
 import { privateIpv4Block } from "./cidr";
 import { weeklyWindow } from "./common";
+import {
+    appInstanceSizes,
+    appInstanceSizeSlugs,
+    appPlatformRegionOf,
+    appPlatformRegions,
+    databaseOfferings,
+    nodeCountsFor,
+    smallestSizeFor,
+    type ClusterEngine,
+} from "./digitaloceanOfferings";
 
-/** App Platform instance size slugs, e.g. `apps-s-1vcpu-0.5gb` (shared CPU) or `apps-d-1vcpu-2gb` (dedicated CPU). */
-const instanceSize = z.string().regex(/^apps-[sd]-\d+vcpu-[\d.]+gb(-fixed)?$/, "an App Platform instance size slug, e.g. apps-s-1vcpu-0.5gb or apps-d-1vcpu-2gb");
+/** App Platform instance size slugs DigitalOcean sells (see digitaloceanOfferings.ts for the source). */
+const instanceSize = z.enum(appInstanceSizeSlugs);
 
 /** Managed database size slugs, e.g. `db-s-1vcpu-2gb`. */
 const databaseSize = z.string().regex(/^(db|gd|so1_5|m|m3|c|c2)-[a-z0-9-]+$/, "a managed database size slug, e.g. db-s-1vcpu-2gb");
@@ -30,15 +40,20 @@ export const digitalOceanSettings = z.strictObject({
      */
     instanceSizes: z
         .strictObject({
-            api: instanceSize.default("apps-s-1vcpu-0.5gb"),
-            worker: instanceSize.default("apps-s-1vcpu-0.5gb"),
+            // The smallest sizes that run more than one instance: the services' default counts are 3 and 2.
+            // Seed 004's single-instance apps-s-1vcpu-0.5gb needs count 1 (the staging stack sets both).
+            api: instanceSize.default("apps-s-1vcpu-1gb"),
+            worker: instanceSize.default("apps-s-1vcpu-1gb"),
             ml: instanceSize.default("apps-s-1vcpu-1gb"),
             /** The PRE_DEPLOY job that runs the migrations. */
             migration: instanceSize.default("apps-s-1vcpu-0.5gb"),
         })
-        .default({ api: "apps-s-1vcpu-0.5gb", worker: "apps-s-1vcpu-0.5gb", ml: "apps-s-1vcpu-1gb", migration: "apps-s-1vcpu-0.5gb" }),
-    /** PostgreSQL size when `database.size` is not set. */
-    databaseSize: databaseSize.default("db-s-1vcpu-2gb"),
+        .default({ api: "apps-s-1vcpu-1gb", worker: "apps-s-1vcpu-1gb", ml: "apps-s-1vcpu-1gb", migration: "apps-s-1vcpu-0.5gb" }),
+    /**
+     * PostgreSQL size when `database.size` is not set. Default: the smallest size the node count allows
+     * (`db-s-1vcpu-1gb` for one node, `db-s-1vcpu-2gb` with standbys).
+     */
+    databaseSize: databaseSize.optional(),
     /**
      * PostgreSQL nodes: one primary plus standbys. Default: 2 when `database.highAvailability` is on
      * (production), else 1. Production must have at least 2.
@@ -56,26 +71,63 @@ export const digitalOceanSettings = z.strictObject({
     cacheEngine: z.enum(["valkey", "redis"]).default("valkey"),
     /** Valkey major version (`cache.engineVersion` is the Redis version and applies to the `redis` engine). */
     valkeyVersion: z.string().regex(/^\d+$/, "a Valkey major version, e.g. 8").default("8"),
-    /** Cache size when `cache.size` is not set. */
-    cacheSize: databaseSize.default("db-s-1vcpu-1gb"),
+    /**
+     * Cache size when `cache.size` is not set. Default: the smallest size `cache.nodeCount` allows
+     * (`db-s-1vcpu-1gb` for one node; standbys start at `db-s-1vcpu-2gb`).
+     */
+    cacheSize: databaseSize.optional(),
     /** Weekly maintenance window of the cache, UTC; a day apart from the database's so both are never down together. */
     cacheMaintenanceWindow: weeklyWindow.default("sat:04:30-sat:05:30"),
     /** Optional custom domain for the api, made the app's primary domain. `zone`: a DigitalOcean DNS zone App Platform may manage. */
     domain: z.strictObject({ name: hostname, zone: hostname.optional() }).optional(),
-    /** Command of the PRE_DEPLOY job, run with the api image; a non-zero exit stops the release. */
+    /**
+     * Command of the one PRE_DEPLOY job, run with the api image; a non-zero exit stops the release and
+     * the running version stays.
+     */
     migrationCommand: z.array(z.string().min(1)).min(1).default(["python", "-m", "app.migrate"]),
+    /**
+     * Before the migration, in the same PRE_DEPLOY job, grant the app user `CREATE` on the `public` schema
+     * with `psql` as the database owner (PostgreSQL 15+ gives it to the owner only). Needs `psql` in the
+     * api image. Set false when the image has no `psql` and the grant was run once by hand (docs/digitalocean.md).
+     */
+    schemaGrant: z.boolean().default(true),
+    /**
+     * Addresses of a paging service's e-mail integration (PagerDuty's, Opsgenie's) that receive the
+     * uptime and database alerts. DigitalOcean sends uptime alerts only to addresses verified in its
+     * control panel, and app alerts only to members of the DigitalOcean team, so these get no app alerts.
+     */
+    pagingEmails: z.array(z.email()).default([]),
     /** Slack channel named in alert destinations (the webhook itself is `monitoring.slackWebhookUrl`). */
     slackChannel: z.string().regex(/^#?[a-z0-9][a-z0-9._-]{0,79}$/, "a Slack channel name, e.g. #fraud-alerts").default("#fraud-alerts"),
     /** Regions the uptime check probes from. */
     uptimeRegions: z.array(z.enum(uptimeRegions)).min(1).default(["us_east", "eu_west"]),
-    /** How long `pulumi up` waits for an App Platform deployment (build, PRE_DEPLOY job, health checks) before failing. */
+    /**
+     * How long `pulumi up` waits for the app's first deployment (image pull, PRE_DEPLOY job, health
+     * checks) before failing. The provider declares only a create timeout for the app.
+     */
     deploymentTimeoutMinutes: z.number().int().min(10).max(180).default(45),
     /**
-     * Push changed DATABASE_URL / REDIS_URL values to the app on this run. App Platform returns SECRET
-     * env values encrypted, so they are excluded from diffs by default (see the README, "App Platform pitfalls"); set
-     * this for the one `pulumi up` after the database user, pool or cache was replaced, then unset it.
+     * Whether the worker gets an HTTP liveness check on its port. Turn it off for a worker that serves
+     * no HTTP: App Platform would restart it forever.
      */
-    rolloutSecretEnv: z.boolean().default(false),
+    workerLivenessCheck: z.boolean().default(true),
+    /**
+     * Secret. Pull credentials for private images, `<username>:<token>` (a GitHub token with
+     * `read:packages` for GHCR, a Docker Hub access token). Set with
+     * `pulumi config set --secret --path digitalocean.registryCredentials.ghcr <user>:<token>`.
+     */
+    registryCredentials: z
+        .strictObject({
+            ghcr: z.string().regex(/^[^:\s]+:\S+$/, "<username>:<token>").optional(),
+            dockerHub: z.string().regex(/^[^:\s]+:\S+$/, "<username>:<token>").optional(),
+        })
+        .optional(),
+    /**
+     * For one `pulumi up`: send the settings App Platform accepts but never returns (alert destinations,
+     * registry credentials, the app-level SECRET env), which are otherwise left out of the diff so a
+     * second `up` plans nothing. Set it after changing one of them, run `up`, then unset it.
+     */
+    resendWriteOnlySettings: z.boolean().default(false),
 });
 
 export type DigitalOceanSettings = z.infer<typeof digitalOceanSettings>;
@@ -144,15 +196,60 @@ export function resolveDatabaseNodeCount(settings: DigitalOceanSettings, highAva
     return settings.databaseNodeCount ?? (highAvailability ? 2 : 1);
 }
 
+/** PostgreSQL size: `database.size`, else `digitalocean.databaseSize`, else the smallest the node count allows. */
+export function resolveDatabaseSize(settings: DigitalOceanSettings, explicit: string | undefined, nodes: number): string {
+    return explicit ?? settings.databaseSize ?? smallestSizeFor("pg", nodes) ?? "db-s-1vcpu-2gb";
+}
+
+/** Cache size: `cache.size`, else `digitalocean.cacheSize`, else the smallest the node count allows. */
+export function resolveCacheSize(settings: DigitalOceanSettings, explicit: string | undefined, nodes: number): string {
+    return explicit ?? settings.cacheSize ?? smallestSizeFor(settings.cacheEngine, nodes) ?? "db-s-1vcpu-2gb";
+}
+
+type Problem = { path: (string | number)[]; allowed: string };
+
+/**
+ * A managed-database layout DigitalOcean sells: the region offers the engine, and the size allows the
+ * node count. Reports the key at fault and names the valid choices.
+ */
+function layoutProblems(
+    engine: ClusterEngine,
+    region: string,
+    size: { value: string; path: (string | number)[] },
+    nodes: { value: number; path: (string | number)[] },
+): Problem[] {
+    const offering = databaseOfferings[engine];
+    const problems: Problem[] = [];
+    if (!offering.regions.includes(region)) {
+        problems.push({ path: ["digitalocean", "region"], allowed: `DigitalOcean offers ${engine} in ${offering.regions.join(", ")}` });
+    }
+    const sizes = offering.layouts[nodes.value];
+    if (sizes === undefined) {
+        problems.push({ path: nodes.path, allowed: `${engine} clusters have ${Object.keys(offering.layouts).join(", ")} nodes on DigitalOcean` });
+    } else if (!sizes.includes(size.value)) {
+        const counts = nodeCountsFor(engine, size.value);
+        const why = counts.length === 0
+            ? `${size.value} is not a ${engine} size DigitalOcean sells`
+            : `${size.value} allows only ${counts.join(" or ")} node${counts.length === 1 && counts[0] === 1 ? "" : "s"}`;
+        problems.push({
+            path: size.path,
+            allowed: `${why}; a ${nodes.value}-node ${engine} cluster takes one of ${sizes.join(", ")} (or set ${nodes.path.join(".")} to ${counts.join(" or ") || "1"})`,
+        });
+    }
+    return problems;
+}
+
 /**
  * Rules a stack that selects the DigitalOcean backend must also satisfy; each names the key at fault.
  * Reads the raw config input defensively, like the other cross-key rules: a key of the wrong type is the
  * schema's problem, reported there.
  */
-export function digitalOceanProblems(input: Record<string, unknown>): { path: (string | number)[]; allowed: string }[] {
+export function digitalOceanProblems(input: Record<string, unknown>): Problem[] {
     if (input.backend !== "digitalocean") return [];
-    const problems: { path: (string | number)[]; allowed: string }[] = [];
+    const problems: Problem[] = [];
     const at = (...path: string[]) => path.reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), input);
+    const str = (...path: string[]) => (typeof at(...path) === "string" ? (at(...path) as string) : undefined);
+    const num = (...path: string[]) => (typeof at(...path) === "number" ? (at(...path) as number) : undefined);
 
     for (const name of ["api", "worker", "ml"]) {
         const image = at("services", name, "image");
@@ -164,27 +261,71 @@ export function digitalOceanProblems(input: Record<string, unknown>): { path: (s
     if (typeof eviction === "string" && /^(allkeys|volatile)-lfu$/.test(eviction)) {
         problems.push({ path: ["cache", "evictionPolicy"], allowed: `must be one DigitalOcean supports: ${Object.keys(evictionPolicies).join(", ")}` });
     }
-    const cacheNodes = at("cache", "nodeCount");
-    if (typeof cacheNodes === "number" && cacheNodes > 3) {
-        problems.push({ path: ["cache", "nodeCount"], allowed: "must be ≤ 3 on DigitalOcean (a primary and up to two standby nodes)" });
-    }
     const emails = at("monitoring", "alertEmails");
     if ((!Array.isArray(emails) || emails.length === 0) && at("monitoring", "slackWebhookUrl") === undefined) {
         problems.push({
             path: ["monitoring", "alertEmails"],
-            allowed: "DigitalOcean alerts need a destination: set monitoring.alertEmails (team members' addresses) or monitoring.slackWebhookUrl",
+            allowed: "DigitalOcean alerts need a destination: set monitoring.alertEmails (members of the DigitalOcean team, verified for uptime alerts) or monitoring.slackWebhookUrl",
         });
     }
     const production = input.environment === "production";
-    const explicitNodes = at("digitalocean", "databaseNodeCount");
+    const pagingEmails = at("digitalocean", "pagingEmails");
+    if (production && at("monitoring", "slackWebhookUrl") === undefined && (!Array.isArray(pagingEmails) || pagingEmails.length === 0)) {
+        // The neutral rule accepts a PagerDuty key; DigitalOcean cannot send to PagerDuty, so on this backend it pages nobody.
+        problems.push({
+            path: ["monitoring", "slackWebhookUrl"],
+            allowed:
+                "production on DigitalOcean pages through Slack or a paging e-mail integration: DigitalOcean's alerts reach e-mail and Slack only, " +
+                "and this backend ignores monitoring.pagerDutyIntegrationKey. Set the webhook as a secret (PagerDuty's Slack integration can page " +
+                "from the channel), or digitalocean.pagingEmails to the integration's verified address",
+        });
+    }
+
+    // Layouts: region, engine, size and node count together, as DigitalOcean sells them.
+    const region = str("digitalocean", "region") ?? "nyc3";
+    if (/^[a-z]{3}\d?$/.test(region) && appPlatformRegionOf(region) === undefined) {
+        const datacenters = Object.values(appPlatformRegions).flat();
+        problems.push({ path: ["digitalocean", "region"], allowed: `App Platform runs in ${datacenters.join(", ")}; the app and its databases share the region's VPC` });
+    }
+    const explicitNodes = num("digitalocean", "databaseNodeCount");
     const highAvailability = at("database", "highAvailability");
     const standby = typeof highAvailability === "boolean" ? highAvailability : production;
-    const nodes = typeof explicitNodes === "number" ? explicitNodes : standby ? 2 : 1;
-    if (production && nodes < 2) {
-        problems.push({
-            path: typeof explicitNodes === "number" ? ["digitalocean", "databaseNodeCount"] : ["database", "highAvailability"],
-            allowed: "production on DigitalOcean needs at least 2 PostgreSQL nodes (a standby for automatic failover)",
-        });
+    const pgNodes = explicitNodes ?? (standby ? 2 : 1);
+    const pgNodesPath = explicitNodes !== undefined ? ["digitalocean", "databaseNodeCount"] : ["database", "highAvailability"];
+    if (production && pgNodes < 2) {
+        problems.push({ path: pgNodesPath, allowed: "production on DigitalOcean needs at least 2 PostgreSQL nodes (a standby for automatic failover)" });
+    }
+    const pgSizePath = str("database", "size") !== undefined ? ["database", "size"] : ["digitalocean", "databaseSize"];
+    const pgSize = str("database", "size") ?? str("digitalocean", "databaseSize") ?? smallestSizeFor("pg", pgNodes);
+    problems.push(...layoutProblems("pg", region, { value: pgSize ?? "", path: pgSizePath }, { value: pgNodes, path: pgNodesPath }));
+
+    const cacheEngine: ClusterEngine = at("digitalocean", "cacheEngine") === "redis" ? "redis" : "valkey";
+    const cacheNodes = num("cache", "nodeCount") ?? 3;
+    const cacheSizePath = str("cache", "size") !== undefined ? ["cache", "size"] : ["digitalocean", "cacheSize"];
+    const cacheSize = str("cache", "size") ?? str("digitalocean", "cacheSize") ?? smallestSizeFor(cacheEngine, cacheNodes);
+    const reported = new Set(problems.map((problem) => problem.path.join(".")));
+    // An unsold node count has no smallest size: the layout check reports the node count then.
+    for (const problem of layoutProblems(cacheEngine, region, { value: cacheSize ?? "", path: cacheSizePath }, { value: cacheNodes, path: ["cache", "nodeCount"] })) {
+        // A region neither engine offers is one problem, not two.
+        if (!reported.has(problem.path.join("."))) problems.push(problem);
+    }
+
+    // App Platform sizes: a single-instance size runs one instance, and only scalable sizes autoscale.
+    const sizeKeys: Record<string, string> = { api: "api", worker: "worker", ml: "ml" };
+    const sizeDefaults: Record<string, string> = { api: "apps-s-1vcpu-1gb", worker: "apps-s-1vcpu-1gb", ml: "apps-s-1vcpu-1gb" };
+    const roleCounts: Record<string, number> = { api: 3, worker: 2, ml: 2 };
+    for (const [service, key] of Object.entries(sizeKeys)) {
+        const slug = str("digitalocean", "instanceSizes", key) ?? sizeDefaults[service];
+        const size = appInstanceSizes[slug];
+        if (size === undefined || !size.singleInstanceOnly) continue;
+        const count = num("services", service, "count") ?? roleCounts[service];
+        if (count > 1) {
+            const multi = Object.entries(appInstanceSizes).filter(([, s]) => !s.singleInstanceOnly).map(([name]) => name);
+            problems.push({
+                path: ["services", service, "count"],
+                allowed: `${slug} (digitalocean.instanceSizes.${key}) runs a single instance; set count 1 or a size that takes ${count}: ${multi.join(", ")}`,
+            });
+        }
     }
     return problems;
 }

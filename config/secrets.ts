@@ -7,4 +7,6 @@
 export const secretConfigPaths: readonly { path: readonly string[]; placeholder: string }[] = [
     { path: ["monitoring", "slackWebhookUrl"], placeholder: "https://hooks.slack.com/services/T0000/B0000/previewplaceholder" },
     { path: ["monitoring", "pagerDutyIntegrationKey"], placeholder: "0123456789abcdef0123456789abcdef" },
+    { path: ["digitalocean", "registryCredentials", "ghcr"], placeholder: "preview:placeholder-token" },
+    { path: ["digitalocean", "registryCredentials", "dockerHub"], placeholder: "preview:placeholder-token" },
 ];

@@ -6,23 +6,39 @@ import type { Scope } from "../backend";
 type ComponentAlert = digitalocean.types.input.AppSpecServiceAlert;
 type AlertDestinations = digitalocean.types.input.AppSpecAlertDestinations;
 
-/** Where every alert goes: the configured emails and, when set, the Slack webhook (a secret). */
+/**
+ * Where alerts go: the configured emails (team members, verified for uptime alerts) and, when set, the
+ * Slack webhook (a secret). `pagingEmails` (a paging service's e-mail integration) receive the uptime
+ * and database alerts only: App Platform sends app alerts to members of the DigitalOcean team alone.
+ */
 export interface Destinations {
     emails: string[];
+    pagingEmails: string[];
     slack?: { channel: string; url: pulumi.Output<string> };
 }
 
-export function destinations(monitoring: MonitoringSpec, slackChannel: string): Destinations {
+export function destinations(monitoring: MonitoringSpec, settings: { slackChannel: string; pagingEmails: string[] }): Destinations {
     return {
         emails: [...monitoring.alertEmails],
-        slack: monitoring.slackWebhookUrl === undefined ? undefined : { channel: slackChannel, url: pulumi.secret(monitoring.slackWebhookUrl) },
+        pagingEmails: settings.pagingEmails.filter((email) => !monitoring.alertEmails.includes(email)),
+        slack: monitoring.slackWebhookUrl === undefined ? undefined : { channel: settings.slackChannel, url: pulumi.secret(monitoring.slackWebhookUrl) },
     };
 }
 
 /** For the record (a stack output): where alerts go, without the webhook URL. */
 export function describeDestinations(to: Destinations): string {
-    const parts = [to.emails.length > 0 ? `email: ${to.emails.join(", ")}` : undefined, to.slack ? `slack: ${to.slack.channel}` : undefined];
+    const parts = [
+        to.emails.length > 0 ? `email: ${to.emails.join(", ")}` : undefined,
+        to.pagingEmails.length > 0 ? `paging email (uptime and database alerts): ${to.pagingEmails.join(", ")}` : undefined,
+        to.slack ? `slack: ${to.slack.channel}` : undefined,
+    ];
     return parts.filter((part): part is string => part !== undefined).join("; ");
+}
+
+/** The e-mail addresses of the uptime and database alerts: every configured one, the paging ones included. */
+function allEmails(to: Destinations): string[] | undefined {
+    const emails = [...to.emails, ...to.pagingEmails];
+    return emails.length > 0 ? emails : undefined;
 }
 
 function appDestinations(to: Destinations): AlertDestinations {
@@ -77,7 +93,7 @@ export function createUptimeAlerts(
         enabled: true,
     }, { parent: scope.parent });
     const notifications = [{
-        emails: args.to.emails.length > 0 ? args.to.emails : undefined,
+        emails: allEmails(args.to),
         slacks: args.to.slack ? [{ channel: args.to.slack.channel, url: args.to.slack.url }] : undefined,
     }];
     const alert = (kind: string, settings: Omit<digitalocean.UptimeAlertArgs, "checkId" | "notifications" | "name">) =>
@@ -124,7 +140,7 @@ export function createDatabaseAlerts(
             enabled: true,
             description: `${scope.name}: database ${metric} above ${value} %`,
             alerts: {
-                emails: args.to.emails.length > 0 ? args.to.emails : undefined,
+                emails: allEmails(args.to),
                 slacks: args.to.slack ? [{ channel: args.to.slack.channel, url: args.to.slack.url }] : undefined,
             },
         }, { parent: scope.parent }),

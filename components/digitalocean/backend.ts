@@ -14,21 +14,22 @@ import type {
 import { createDatabaseAlerts, createUptimeAlerts, describeDestinations, destinations } from "./alerts";
 import { createApp, type App } from "./app";
 import { createCache, type Cache } from "./cache";
-import { admitOnlyTheApp, createPostgres, type Postgres } from "./database";
+import { createPostgres, type Postgres } from "./database";
 import { createProject } from "./project";
 import { createVpc } from "./vpc";
 
 /**
  * The staging environment on DigitalOcean (seed 004): an App Platform app in a VPC with managed
- * PostgreSQL and Valkey, database firewalls that admit only the app, uptime and database alerts,
- * and a project that groups it all. Later steps read what earlier ones built from this object's
- * fields; nothing DigitalOcean-specific crosses the backend interface.
+ * PostgreSQL and Valkey attached as its `databases` components, trusted sources on both clusters from
+ * their creation on, uptime and database alerts, and a project that groups it all. Later steps read
+ * what earlier ones built from this object's fields; nothing DigitalOcean-specific crosses the backend
+ * interface.
  */
 export class DigitalOceanBackend implements EnvironmentBackend {
     readonly kind = "digitalocean" as const;
     private readonly vpc: digitalocean.Vpc;
-    private postgres?: { scope: Scope; resources: Postgres };
-    private cache?: { scope: Scope; resources: Cache };
+    private postgres?: Postgres;
+    private cache?: Cache;
     private app?: App;
 
     constructor(
@@ -39,32 +40,27 @@ export class DigitalOceanBackend implements EnvironmentBackend {
     }
 
     createDatabase(scope: Scope, spec: DatabaseSpec): DatabaseConnection {
-        const resources = createPostgres(scope, spec, this.spec, this.vpc);
-        this.postgres = { scope, resources };
-        return resources.connection;
+        this.postgres = createPostgres(scope, spec, this.spec, this.vpc, this.formerFirewall("db"));
+        return this.postgres.connection;
     }
 
     createCache(scope: Scope, spec: CacheSpec): CacheConnection {
-        const resources = createCache(scope, spec, this.spec, this.vpc);
-        this.cache = { scope, resources };
-        return resources.connection;
+        this.cache = createCache(scope, spec, this.spec, this.vpc, this.formerFirewall("cache"));
+        return this.cache.connection;
     }
 
     createAppService(scope: Scope, args: AppServiceArgs): AppEndpoints {
-        const postgres = this.required(this.postgres, "createDatabase");
-        const cache = this.required(this.cache, "createCache");
+        // The app reaches both through bindable variables of its `databases` components, not through
+        // the connection URLs in `args`, which serve the stack's outputs.
         const app = createApp(scope, {
-            ...args,
+            services: args.services,
+            appSecretKey: args.appSecretKey,
             environment: this.spec,
             vpc: this.vpc,
-            migrationDatabaseUrl: postgres.resources.directUrl,
-            adminDatabaseUrl: postgres.resources.adminUrl,
+            postgres: this.required(this.postgres, "createDatabase"),
+            cache: this.required(this.cache, "createCache"),
             destinations: this.destinations(),
-            dependsOn: [cache.resources.settings],
         });
-        // The firewalls need the app's id, so they follow the app.
-        admitOnlyTheApp(scope, "db", postgres.resources.cluster, app.app);
-        admitOnlyTheApp(scope, "cache", cache.resources.cluster, app.app);
         this.app = app;
         return { url: app.url, healthUrl: app.healthUrl };
     }
@@ -81,20 +77,29 @@ export class DigitalOceanBackend implements EnvironmentBackend {
             to,
         });
         createDatabaseAlerts(scope, {
-            clusterIds: [postgres.resources.cluster.id, cache.resources.cluster.id],
+            clusterIds: [postgres.cluster.id, cache.cluster.id],
             thresholds: args.monitoring.thresholds,
             to,
         });
         // Every member exists by now: the project is the last thing built.
-        createProject(this.scope, this.spec, [app.app.appUrn, postgres.resources.cluster.clusterUrn, cache.resources.cluster.clusterUrn]);
+        createProject(this.scope, this.spec, [app.app.appUrn, postgres.cluster.clusterUrn, cache.cluster.clusterUrn]);
         return {
             dashboardUrl: pulumi.interpolate`https://cloud.digitalocean.com/apps/${app.app.id}/insights`,
             alertTarget: pulumi.output(describeDestinations(to)),
         };
     }
 
+    /**
+     * Where each cluster's firewall lived before it moved to its cluster's scope: under the app service
+     * (`<env>-app-<kind>-firewall`), when it admitted only the app and so had to follow it.
+     */
+    private formerFirewall(kind: "db" | "cache"): pulumi.Alias[] {
+        const formerParent = pulumi.createUrn(`${this.scope.name}-app`, "fraud-platform:index:AppService", this.scope.parent);
+        return [{ name: `${this.scope.name}-app-${kind}-firewall`, parent: formerParent }];
+    }
+
     private destinations(monitoring = this.spec.monitoring) {
-        return destinations(monitoring, this.spec.digitalocean.slackChannel);
+        return destinations(monitoring, this.spec.digitalocean);
     }
 
     private required<T>(built: T | undefined, step: string): T {

@@ -19,11 +19,6 @@ export function maintenanceWindow(window: string): digitalocean.types.input.Data
     return { day: weekdays[day], hour: `${hours}:${minutes}` };
 }
 
-/** App Platform regions are the datacenter region without its number: `nyc3` → `nyc`. */
-export function appPlatformRegion(datacenterRegion: string): string {
-    return datacenterRegion.replace(/\d+$/, "");
-}
-
 /** DigitalOcean tags are plain strings (letters, digits, `:`, `-`, `_`): `key:value`. */
 export function tagList(tags: Record<string, string>): string[] {
     return Object.entries(tags)
