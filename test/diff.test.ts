@@ -54,6 +54,18 @@ describe("planning changes against a base", () => {
         expect(ops(planChanges([resource("a", app, spec("x"))], [whole]))).to.deep.equal([]);
     });
 
+    it("sees App Platform SECRET values come back encrypted: a change on every run unless ignored without indexing into the env set", () => {
+        const app = "digitalocean:index/app:App";
+        const envs = [{ key: "DATABASE_URL", type: "SECRET", value: "postgres://x" }, { key: "LOG_LEVEL", type: "GENERAL", value: "info" }];
+        const inputs = { spec: { name: "a", services: [{ name: "api", envs }] } };
+        const state = readBack([resource("a", app, inputs)]);
+        expect(JSON.stringify(state[0].inputs)).to.not.include("postgres://x");
+        expect(JSON.stringify(state[0].inputs)).to.include("EV[1:");
+        expect(ops(planChanges(state, [resource("a", app, inputs)]))).to.deep.equal(["update a"]);
+        expect(ops(planChanges(state, [resource("a", app, inputs, { ignoreChanges: ["spec.services[0].envs[0].value"] })]))).to.deep.equal(["update a"]);
+        expect(ops(planChanges(state, [resource("a", app, inputs, { ignoreChanges: ["spec.services[0].envs"] })]))).to.deep.equal([]);
+    });
+
     it("shows what the provider does not read back as a change on every run (DigitalOcean app alert destinations)", () => {
         const inputs = { spec: { name: "a", alerts: [{ rule: "DEPLOYMENT_FAILED", destinations: { emails: ["ops@example.com"] } }] } };
         const app = resource("app", "digitalocean:index/app:App", inputs);
