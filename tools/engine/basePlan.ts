@@ -55,3 +55,13 @@ export async function planAgainstBase(stack: string, baseFile: string, currentFi
     const current = await runForPlan(stack, readStackConfig(stack, repoRoot, currentFile));
     return planChanges(base, current);
 }
+
+/**
+ * "Run twice": runs a stack's config (the committed file, or `config` as the language host receives it)
+ * once as the state a `pulumi up` leaves, then again, and plans the second run. Empty for a stable stack.
+ */
+export async function planSecondRun(stack: string, config?: Pick<StackConfigFile, "project" | "config" | "secretKeys">): Promise<Plan> {
+    const file = config ?? readStackConfig(stack);
+    const state = readBack(await runForPlan(stack, file));
+    return planChanges(state, await runForPlan(stack, file));
+}

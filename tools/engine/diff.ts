@@ -207,12 +207,33 @@ export function aliasUrns(resource: RecordedResource): string[] {
  */
 export function readBack(resources: RecordedResource[]): RecordedResource[] {
     return resources.map((resource) => {
-        const notReadBack = semanticsOf(resource.type)?.notReadBack ?? [];
-        if (notReadBack.length === 0) return resource;
+        const semantics = semanticsOf(resource.type);
+        const notReadBack = semantics?.notReadBack ?? [];
+        const encrypted = semantics?.secretEnvsReadBackEncrypted ?? [];
+        if (notReadBack.length === 0 && encrypted.length === 0) return resource;
         let inputs: unknown = plain(resource.inputs);
         for (const path of notReadBack) inputs = removeAt(inputs, parsePath(path));
+        for (const path of encrypted) inputs = mapAt(inputs, parsePath(path), encryptSecretEnvs);
         return { ...resource, inputs: inputs as Record<string, unknown> };
     });
+}
+
+/** What the App Platform API returns for a SECRET variable: an encrypted form, never the value sent. */
+function encryptSecretEnvs(envs: unknown): unknown {
+    if (!Array.isArray(envs)) return envs;
+    return envs.map((env) => (isRecord(env) && env.type === "SECRET" && typeof env.value === "string" ? { ...env, value: `EV[1:${Buffer.from(env.value).toString("base64").slice(0, 12)}]` } : env));
+}
+
+/** Applies `transform` to the value at the path (every match of `*`). */
+function mapAt(value: unknown, segments: Segment[], transform: (value: unknown) => unknown): unknown {
+    if (segments.length === 0) return transform(value);
+    const [head, ...rest] = segments;
+    if (head === "*" || typeof head === "number") {
+        if (!Array.isArray(value)) return value;
+        return value.map((item, i) => (head === "*" || head === i ? mapAt(item, rest, transform) : item));
+    }
+    if (!isRecord(value) || !(head in value)) return value;
+    return { ...value, [head]: mapAt(value[head], rest, transform) };
 }
 
 /** Plans the steps from `base` (a state, see {@link readBack}) to `current` (a run of the program). */

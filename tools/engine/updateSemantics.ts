@@ -16,6 +16,11 @@ export interface UpdateSemantics {
     replaceOn: readonly string[];
     /** Paths the provider does not read back: absent from the state after create or update. */
     notReadBack?: readonly string[];
+    /**
+     * Paths of environment-variable lists whose `SECRET` entries the API returns encrypted (`EV[…]`), so
+     * the state never holds the value the program sends.
+     */
+    secretEnvsReadBackEncrypted?: readonly string[];
     /** Paths of set-typed collections. */
     sets?: readonly string[];
     /** The custom timeouts the resource declares; undefined: not modelled (no warning). */
@@ -120,6 +125,10 @@ export const updateSemantics: Readonly<Record<string, UpdateSemantics>> = {
         // The API does not return alert destinations; flattenAppAlerts writes alerts without them.
         // Source: digitalocean/app/app_spec.go flattenAppAlerts.
         notReadBack: ["spec.alerts[*].destinations", ...appComponents.map((c) => `spec.${c}[*].alerts[*].destinations`)],
+        // flattenAppEnvs stores the value the API returns, and the API returns SECRET values encrypted.
+        // Source: digitalocean/app/app_spec.go flattenAppEnvs;
+        // https://docs.digitalocean.com/products/app-platform/how-to/use-environment-variables/ (encrypted values show as EV[…]).
+        secretEnvsReadBackEncrypted: ["spec.envs", ...appComponents.map((c) => `spec.${c}[*].envs`)],
         // Source: digitalocean/app/app_spec.go ("env": TypeSet; alertDestinationsSchema: TypeSet).
         sets: ["spec.envs", ...appComponents.map((c) => `spec.${c}[*].envs`)],
         timeouts: ["create"],
