@@ -107,17 +107,36 @@ describe("planning the committed stacks", function () {
         const summary = plan.changes.map((c) => `${c.op} ${c.type}`).sort();
         expect(summary).to.deep.equal([
             "create aws:rds/snapshot:Snapshot",
-            ...Array(3).fill("replace aws:ecs/taskDefinition:TaskDefinition"),
+            // api, worker, ml and the one-off migration task (docs/aws.md: release order).
+            ...Array(4).fill("replace aws:ecs/taskDefinition:TaskDefinition"),
             ...Array(3).fill("update aws:ecs/service:Service"),
         ]);
         expect(plan.errors).to.deep.equal([]);
     });
 
-    it("production: an api port change replaces the target groups", async () => {
+    // The target groups register ip targets with the port ECS gives each task, so their own port is fixed
+    // (components/aws/loadBalancer.ts) and a new api port rolls out with the task definition, with no
+    // replacement of the target groups and no listener-rule deadlock (issue 9).
+    it("production: an api port change rolls out with the api task definition and leaves the target groups in place", async () => {
         const services = JSON.parse(readStackConfig("production").config["fraud-platform:services"]) as Record<string, Record<string, unknown>>;
         services.api = { ...services.api, port: 8080 };
         const plan = planChanges(readBack(await first("production")), await run("production", { services }));
-        const targetGroups = plan.changes.filter((c) => c.type === "aws:lb/targetGroup:TargetGroup");
+        const summary = plan.changes.map((c) => `${c.op} ${c.urn.split("::").pop()!}`).sort();
+        expect(summary).to.deep.equal([
+            "replace fraud-production-app-api-task",
+            "update fraud-production-app-api-service",
+            "update fraud-production-sg-alb-out-api",
+            "update fraud-production-sg-tasks-in-api",
+        ]);
+        expect(plan.errors).to.deep.equal([]);
+    });
+
+    it("production: a change of a target group's own port replaces it, naming the property", async () => {
+        const base = readBack(await first("production"));
+        const current = base.map((r) =>
+            r.type === "aws:lb/targetGroup:TargetGroup" ? { ...r, inputs: { ...r.inputs, port: 8080 } } : r,
+        );
+        const targetGroups = planChanges(base, current).changes.filter((c) => c.type === "aws:lb/targetGroup:TargetGroup");
         expect(targetGroups.map((c) => [c.op, c.replaceReasons])).to.deep.equal([["replace", ["port"]], ["replace", ["port"]]]);
     });
 });

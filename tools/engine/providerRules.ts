@@ -227,6 +227,11 @@ export const providerRules: Readonly<Record<string, readonly ProviderRule[]>> = 
         rule("length", "hashicorp/terraform-provider-random internal/provider/resource_password.go (int64validator.AtLeast(1))", ({ inputs }) =>
             typeof inputs.length === "number" && inputs.length < 1 ? `Attribute length value must be at least 1, got: ${inputs.length}` : undefined),
     ],
+    "random:index/randomString:RandomString": [
+        required(["length"], "hashicorp/terraform-provider-random internal/provider/resource_string.go (length: Required)"),
+        rule("length", "hashicorp/terraform-provider-random internal/provider/resource_string.go (int64validator.AtLeast(1))", ({ inputs }) =>
+            typeof inputs.length === "number" && inputs.length < 1 ? `Attribute length value must be at least 1, got: ${inputs.length}` : undefined),
+    ],
     "random:index/randomId:RandomId": [
         required(["byteLength"], "hashicorp/terraform-provider-random internal/provider/resource_id.go (byte_length: Required)"),
     ],

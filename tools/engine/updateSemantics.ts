@@ -36,6 +36,7 @@ const appComponents = ["services", "workers", "jobs", "staticSites", "functions"
 
 export const updateSemantics: Readonly<Record<string, UpdateSemantics>> = {
     "random:index/randomPassword:RandomPassword": { replaceOn: ["*"], source: "hashicorp/terraform-provider-random internal/provider/resource_password.go (every attribute RequiresReplace)" },
+    "random:index/randomString:RandomString": { replaceOn: ["*"], source: "hashicorp/terraform-provider-random internal/provider/resource_string.go (every attribute RequiresReplace)" },
     "random:index/randomId:RandomId": { replaceOn: ["*"], source: "hashicorp/terraform-provider-random internal/provider/resource_id.go (every attribute RequiresReplace)" },
 
     "aws:ec2/vpc:Vpc": { replaceOn: ["cidrBlock", "instanceTenancy", "ipv4IpamPoolId"], source: tf("internal/service/ec2/vpc_.go") },
