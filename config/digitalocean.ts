@@ -169,10 +169,10 @@ export function digitalOceanProblems(input: Record<string, unknown>): { path: (s
         problems.push({ path: ["cache", "nodeCount"], allowed: "must be ≤ 3 on DigitalOcean (a primary and up to two standby nodes)" });
     }
     const emails = at("monitoring", "alertEmails");
-    if ((!Array.isArray(emails) || emails.length === 0) && at("monitoring", "slackWebhookUrl") === undefined) {
+    if ((!Array.isArray(emails) || emails.length === 0) && at("slackWebhookUrl") === undefined) {
         problems.push({
             path: ["monitoring", "alertEmails"],
-            allowed: "DigitalOcean alerts need a destination: set monitoring.alertEmails (team members' addresses) or monitoring.slackWebhookUrl",
+            allowed: "DigitalOcean alerts need a destination: set monitoring.alertEmails (team members' addresses) or slackWebhookUrl",
         });
     }
     const production = input.environment === "production";

@@ -59,12 +59,9 @@ interface AppSpec {
 }
 
 const slackWebhook = "https://hooks.slack.com/services/T0000/B0000/stagingalertswebhook";
-const withSlack = (overrides: Record<string, unknown> = {}) => {
-    const monitoring = JSON.parse(readStackConfig("staging").config["fraud-platform:monitoring"]) as Record<string, unknown>;
-    return { monitoring: { ...monitoring, slackWebhookUrl: slackWebhook }, ...overrides };
-};
+const withSlack = (overrides: Record<string, unknown> = {}) => ({ slackWebhookUrl: slackWebhook, ...overrides });
 /** Runs the staging stack as an update, so generated passwords and ids are known; Slack is set as a secret. */
-const runStaging = (overrides: Record<string, unknown> = {}) => updateStack("staging", withSlack(overrides), ["monitoring"]);
+const runStaging = (overrides: Record<string, unknown> = {}) => updateStack("staging", withSlack(overrides), ["slackWebhookUrl"]);
 
 /** The inputs as the engine received them, secret markers kept. */
 const appSpecWire = (stack: Preview) => (stack.ofType(types.app)[0].inputs.spec as Record<string, unknown>);
