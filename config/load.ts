@@ -5,7 +5,7 @@ import { awsProblems } from "./aws";
 import { backendSizeProblems } from "./backendSizes";
 import { digitalOceanProblems } from "./digitalocean";
 import { dockerProblems, maxLocalReplicas } from "./docker";
-import { backendKinds, maxInstancesPerService, reservedEnvNames, secretConfigPaths, serviceNames, stackConfigSchema, type ServiceName, type StackConfig } from "./schema";
+import { backendKinds, reservedEnvNames, secretConfigPaths, serviceNames, stackConfigSchema, type ServiceName, type StackConfig } from "./schema";
 import { movedSecretPaths } from "./secrets";
 import { closest } from "./suggest";
 import type { EnvironmentSpec, ServiceSpec } from "./spec";
@@ -149,6 +149,8 @@ export function loadEnvironmentSpec(raw: RawStackConfig): EnvironmentSpec {
     }
     const coerced = coerceScalars(stackConfigSchema, input) as Record<string, unknown>;
     const parsed = stackConfigSchema.safeParse(coerced);
+    // Before the schema's own bound (5,000), so a local count of 70,000 is told the local bound.
+    problems.push(...instanceCountProblems(namespace, coerced));
     if (!parsed.success) {
         for (const issue of parsed.error.issues) problems.push(...describeIssue(namespace, coerced, issue));
     }
@@ -193,12 +195,31 @@ function sizeProblems(values: Record<string, string>): ConfigProblem[] {
     const oversized = sizes.filter((s) => s.bytes > maxConfigBytes);
     const blamed = oversized.length > 0 ? oversized : sizes.slice(0, 1);
     return blamed.map(({ key, bytes }) => ({
-        key,
+        key: largestPart(key, values[key]),
         given: `${Math.ceil(bytes / 1024)} KiB of config`,
         allowed:
             `the whole config is ${Math.ceil(total / 1024)} KiB; Pulumi passes config to the program and to policy packs in one environment ` +
             `variable, which Linux limits to ${limit} (E2BIG); keep large data out of config (a file, a bucket, a secret store)`,
     }));
+}
+
+/** The key path inside a config value that holds most of its size (`services.api.env.BIG`), for the message. */
+function largestPart(key: string, value: string): string {
+    let node: unknown;
+    try {
+        node = JSON.parse(value);
+    } catch {
+        return key;
+    }
+    let name = key;
+    for (let depth = 0; depth < 16 && node !== null && typeof node === "object"; depth += 1) {
+        const entries = Object.entries(node as Record<string, unknown>).map(([k, v]) => ({ k, v, bytes: JSON.stringify(v)?.length ?? 0 }));
+        const biggest = entries.sort((a, b) => b.bytes - a.bytes)[0];
+        if (biggest === undefined) break;
+        name += Array.isArray(node) ? `[${biggest.k}]` : `.${biggest.k}`;
+        node = biggest.v;
+    }
+    return name;
 }
 
 /** Where the alert secrets used to live: refused with the command that moves each to its own key. */
@@ -368,7 +389,6 @@ function crossFieldProblems(namespace: string, input: Record<string, unknown>, s
     if (production && input.backend === "aws" && valueAt(input, ["aws", "natGateways"]) === "single") {
         add(["aws", "natGateways"], "must be \"perAz\" in production: with a single NAT gateway one zone's outage cuts every task's egress");
     }
-    problems.push(...instanceCountProblems(namespace, input));
     for (const problem of [...digitalOceanProblems(input), ...awsProblems(input), ...dockerProblems(input), ...backendSizeProblems(input)]) add(problem.path, problem.allowed);
     const moved = movedSecretPaths.some(({ from }) => valueAt(input, from) !== undefined); // reported as moved, not as missing
     const paged = valueAt(input, ["pagerDutyIntegrationKey"]) !== undefined || valueAt(input, ["slackWebhookUrl"]) !== undefined;
@@ -436,7 +456,7 @@ function instanceCountProblems(namespace: string, input: Record<string, unknown>
     for (const name of serviceNames) {
         for (const path of [["services", name, "count"], ["services", name, "autoscaling", "minCount"], ["services", name, "autoscaling", "maxCount"]]) {
             const value = valueAt(input, path);
-            if (typeof value === "number" && Number.isInteger(value) && value > limit.max && value <= maxInstancesPerService) {
+            if (typeof value === "number" && Number.isInteger(value) && value > limit.max) {
                 problems.push({ key: keyName(namespace, path), given: show(value), allowed: `must be ≤ ${limit.max} on the ${String(input.backend ?? "docker")} backend (${limit.why})` });
             }
         }

@@ -150,8 +150,7 @@ export function parseYamlText(source: string, shown: string): unknown {
     }
     const [syntax] = document.errors;
     if (syntax) {
-        const position = syntax.linePos?.[0];
-        throw new StackFileError(shown, `is not valid YAML: ${yamlErrorText(syntax.code, syntax.message)}`, position ? { line: position.line, column: position.col } : undefined);
+        throw new StackFileError(shown, `is not valid YAML: ${yamlErrorText(syntax.code, syntax.message)}`, at(syntax.pos[0]));
     }
     let problem: StackFileError | undefined;
     YAML.visit(document, {
