@@ -62,6 +62,20 @@ async function main(argv: string[]): Promise<number> {
 
     const withPolicies = !values["no-policies"];
     const stackFile = (stack: string) => (values.file ? path.resolve(values.file) : path.join(repoRoot, `Pulumi.${stack}.yaml`));
+    // A file that is not valid YAML config is reported before anything heavy loads (reading it is cheap).
+    let exitCode = 0;
+    const readable = stacks.filter((stack) => {
+        try {
+            readStackConfig(stack, repoRoot, stackFile(stack));
+            return true;
+        } catch (error) {
+            if (!(error instanceof StackFileError)) throw error;
+            process.stderr.write(`[${stack}] ${error.message}\n`);
+            exitCode = 1;
+            return false;
+        }
+    });
+    if (readable.length === 0) return exitCode;
     const spawnPack = (stack: string) => {
         let file: ReturnType<typeof readStackConfig>;
         try {
@@ -72,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
         }
         return spawnPolicyPack({ stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys } });
     };
-    let nextPack = withPolicies && stacks.length > 0 ? spawnPack(stacks[0]) : undefined;
+    let nextPack = withPolicies && readable.length > 0 ? spawnPack(readable[0]) : undefined;
 
     // Loaded after the first pack started (see the header).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -82,9 +96,8 @@ async function main(argv: string[]): Promise<number> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { countByType, renderTree } = require("./engine/display") as typeof import("./engine/display");
 
-    let exitCode = 0;
     const documents: OfflinePreview.StackPreview[] = [];
-    for (const [index, stack] of stacks.entries()) {
+    for (const [index, stack] of readable.entries()) {
         const policyConfig = values["policy-pack-config"] ? path.resolve(values["policy-pack-config"]) : stackPolicyConfig(stack);
         const spawned = nextPack;
         let outcome: OfflinePreview.PreviewOutcome;
@@ -100,11 +113,11 @@ async function main(argv: string[]): Promise<number> {
             spawned?.kill();
             process.stderr.write(`[${stack}] ${error.message}\n`);
             exitCode = 1;
-            nextPack = withPolicies && index + 1 < stacks.length ? spawnPack(stacks[index + 1]) : undefined;
+            nextPack = withPolicies && index + 1 < readable.length ? spawnPack(readable[index + 1]) : undefined;
             continue;
         }
         // The next stack's pack starts while this one's report is written.
-        nextPack = withPolicies && index + 1 < stacks.length ? spawnPack(stacks[index + 1]) : undefined;
+        nextPack = withPolicies && index + 1 < readable.length ? spawnPack(readable[index + 1]) : undefined;
         if (outcome.configError) {
             // The program names the file the CLI reads; with --file, the file actually read.
             const named = values.file ? outcome.configError.replace(`Pulumi.${stack}.yaml`, displayPath(stackFile(stack))) : outcome.configError;
