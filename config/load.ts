@@ -123,7 +123,7 @@ export function loadEnvironmentSpec(raw: RawStackConfig): EnvironmentSpec {
             misplaced.add(key);
             problems.push({
                 key: fullKey,
-                given: undefined,
+                given: show(parseConfigValue("", value)),
                 allowed: `unknown namespace "${keyNamespace}", so Pulumi ignores this key; did you mean ${namespace}${key}?`,
             });
         }
@@ -188,9 +188,10 @@ function oneProblemPerKey(problems: ConfigProblem[], namespace: string, misplace
  * A key that alone exceeds the bound is named; a config that exceeds it only in total names its largest key.
  */
 function sizeProblems(values: Record<string, string>): ConfigProblem[] {
-    const total = JSON.stringify(values).length;
+    const bytes = (text: string) => Buffer.byteLength(text, "utf8"); // the limit is in bytes, not characters
+    const total = bytes(JSON.stringify(values));
     if (total <= maxConfigBytes) return [];
-    const sizes = Object.entries(values).map(([key, value]) => ({ key, bytes: JSON.stringify(value).length })).sort((a, b) => b.bytes - a.bytes);
+    const sizes = Object.entries(values).map(([key, value]) => ({ key, bytes: bytes(JSON.stringify(value)) })).sort((a, b) => b.bytes - a.bytes);
     const limit = `${Math.floor(maxConfigBytes / 1024)} KiB`;
     const oversized = sizes.filter((s) => s.bytes > maxConfigBytes);
     const blamed = oversized.length > 0 ? oversized : sizes.slice(0, 1);

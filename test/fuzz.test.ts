@@ -6,6 +6,7 @@
  * `.ci/run` runs a longer round after the tests.
  */
 import { expect } from "chai";
+import YAML from "yaml";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -81,6 +82,39 @@ function mutate(text: string, random: () => number): string {
     return out;
 }
 
+const values: unknown[] = [
+    0, -1, 1, 2, 3, 1.5, 256, 512, 1024, 2048, 4096, 16384, 65535, 65536, 70000, 2 ** 32, Number.MAX_SAFE_INTEGER, 1e300,
+    "", " ", "x", "x".repeat(2000), "\u200b", "latest", "ghcr.io/a/b:1", "03:00-03:10", "03:00-04:00", "sun:03:30-sun:04:00", "aws", "docker",
+    "digitalocean", "production", "db.r6g.large", "db-s-1vcpu-1gb", "cache.t4g.small", "17", "https://hooks.slack.com/services/T/B/x",
+    true, false, null, [], [1, "a"], {}, { secure: "v1:eA==" }, { nested: { deeper: [1, 2, 3] } },
+];
+
+/** A change to the parsed document: a leaf replaced, a key deleted or added, a value moved up or down a level. */
+function mutateStructure(text: string, random: () => number): string {
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const root = YAML.parse(text) as { config: Record<string, unknown> };
+    const steps = 1 + Math.floor(random() * 3);
+    for (let i = 0; i < steps; i += 1) {
+        // Walk down a random path of maps and lists.
+        let parent: Record<string, unknown> | unknown[] = root.config;
+        for (let depth = 0; depth < 5; depth += 1) {
+            const keys = Object.keys(parent);
+            if (keys.length === 0) break;
+            const key = pick(keys);
+            const child = (parent as Record<string, unknown>)[key];
+            if (child === null || typeof child !== "object" || random() < 0.3) break;
+            parent = child as Record<string, unknown> | unknown[];
+        }
+        const keys = Object.keys(parent);
+        const key = keys.length > 0 && random() < 0.85 ? pick(keys) : pick(["extra", "count", "fraud-platfrom:services", "backupWindow", "Env", "cpu"]);
+        const action = random();
+        if (action < 0.7) (parent as Record<string, unknown>)[key] = pick(values);
+        else if (action < 0.85) delete (parent as Record<string, unknown>)[key];
+        else (parent as Record<string, unknown>)[key] = { [pick(["a", "secure", "api", "image"])]: (parent as Record<string, unknown>)[key] };
+    }
+    return YAML.stringify(root);
+}
+
 const stacks = ["dev", "staging", "production"];
 const sources = stacks.map((stack) => ({ stack, text: fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8") }));
 
@@ -95,7 +129,8 @@ describe(`fuzz: mutated stack files are previewed or refused, never crash (seed 
         const tally = { files: 0, unreadable: 0, refused: 0, ran: 0 };
         while (Date.now() < deadline) {
             const { stack, text } = sources[Math.floor(random() * sources.length)];
-            const mutated = mutate(text, random);
+            // Half the time text-level damage (what YAML syntax errors look like), half structural (what config mistakes look like).
+            const mutated = random() < 0.5 ? mutate(text, random) : mutateStructure(text, random);
             const file = path.join(dir, `Pulumi.${stack}.yaml`);
             fs.writeFileSync(file, mutated);
             tally.files += 1;
@@ -124,7 +159,7 @@ describe(`fuzz: mutated stack files are previewed or refused, never crash (seed 
         for (let run = 0; run < cliRuns; run += 1) {
             const { stack, text } = sources[run % sources.length];
             const file = path.join(dir, `cli-${run}-Pulumi.${stack}.yaml`);
-            fs.writeFileSync(file, mutate(text, random));
+            fs.writeFileSync(file, run % 2 === 0 ? mutate(text, random) : mutateStructure(text, random));
             const result = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(repoRoot, "tools", "preview.ts"), "--stack", stack, "--file", file, "--no-policies"], {
                 cwd: repoRoot,
                 encoding: "utf8",
