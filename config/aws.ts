@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { awsSizeMessage } from "./backendSizes";
 import { privateIpv4Block } from "./cidr";
 import { dailyOverlapsWeekly, parseDailyWindow, parseWeeklyWindow, weeklyWindow } from "./common";
 
@@ -137,11 +138,11 @@ export function awsProblems(input: Record<string, unknown>): { path: (string | n
     const at = (...path: string[]) => path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), input);
     const databaseSize = at("database", "size");
     if (typeof databaseSize === "string" && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(databaseSize)) {
-        problems.push({ path: ["database", "size"], allowed: "must be an RDS instance class on the aws backend, e.g. db.r6g.large" });
+        problems.push({ path: ["database", "size"], allowed: awsSizeMessage("database", databaseSize) });
     }
     const cacheSize = at("cache", "size");
     if (typeof cacheSize === "string" && !/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(cacheSize)) {
-        problems.push({ path: ["cache", "size"], allowed: "must be an ElastiCache node type on the aws backend, e.g. cache.r6g.large" });
+        problems.push({ path: ["cache", "size"], allowed: awsSizeMessage("cache", cacheSize) });
     }
     const cacheVersion = at("cache", "engineVersion");
     if (typeof cacheVersion === "string" && !cacheVersion.includes(".") && newestRedisMinor[cacheVersion] === undefined) {

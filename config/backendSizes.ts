@@ -30,6 +30,19 @@ function belongsTo(size: string): string | undefined {
     return undefined;
 }
 
+/** Common RDS and ElastiCache sizes, for messages (the full lists: `aws rds describe-orderable-db-instance-options`, `aws elasticache describe-reserved-cache-nodes-offerings`). */
+const awsExamples = {
+    database: "db.t4g.medium, db.m7g.large, db.r6g.large, db.r7g.xlarge",
+    cache: "cache.t4g.small, cache.m7g.large, cache.r6g.large, cache.r7g.xlarge",
+} as const;
+
+/** The aws backend's message for a `database.size` / `cache.size` it cannot use, naming where the size belongs. */
+export function awsSizeMessage(key: "database" | "cache", size: string): string {
+    const origin = digitalOceanSlug.test(size) ? "a DigitalOcean size slug (the digitalocean backend)" : belongsTo(size);
+    const what = key === "database" ? "an RDS instance class" : "an ElastiCache node type";
+    return `${origin ? `is ${origin}; ` : ""}must be ${what} on the aws backend, e.g. ${awsExamples[key]}`;
+}
+
 /** Problems of a size given to a backend that does not take it. Reads the raw input defensively. */
 export function backendSizeProblems(input: Record<string, unknown>): { path: (string | number)[]; allowed: string }[] {
     const problems: { path: (string | number)[]; allowed: string }[] = [];

@@ -119,6 +119,9 @@ describe("config edge: values of the right shape that the cloud refuses", () => 
         expect(problems.map((p) => p.key)).to.deep.equal([`${ns}:database.size`, `${ns}:cache.size`]);
         expect(problems[0].allowed).to.include("RDS instance class").and.include("db-s-1vcpu-2gb").and.include("db-s-2vcpu-4gb");
         expect(problems[1].allowed).to.include("ElastiCache node type");
+        // And the other way round: a DigitalOcean slug on aws.
+        const onAws = only(aws({ database: { size: "db-s-2vcpu-4gb" } }));
+        expect(onAws.allowed).to.include("DigitalOcean size slug").and.include("db.r6g.large");
     });
 });
 
