@@ -40,6 +40,18 @@ describe("offline preview CLI: stack files that are not valid YAML", () => {
     });
 });
 
+describe("offline preview CLI: mistakes in the arguments", () => {
+    it("an unknown option and an unreadable --policy-pack-config: exit 1, a message, no stack trace", () => {
+        const unknown = preview("--stak", "dev");
+        expect(unknown.status, unknown.output).to.equal(1);
+        expect(unknown.output).to.include("Unknown option '--stak'").and.include("usage:");
+        const missing = preview("--stack", "dev", "--policy-pack-config", path.join(os.tmpdir(), "no-such-policy-config.json"));
+        expect(missing.status, missing.output).to.equal(1);
+        expect(missing.output).to.include("--policy-pack-config").and.include("ENOENT");
+        for (const run of [unknown, missing]) expect(run.output).to.not.match(stackTrace);
+    });
+});
+
 describe("stack config delivery to the policy pack", () => {
     const big = { "fraud-platform:services": JSON.stringify({ api: { env: { BLOB: "x".repeat(200 * 1024) } } }), "fraud-platform:backend": "docker" };
 

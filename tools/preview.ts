@@ -12,6 +12,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type * as OfflinePreview from "./engine/offlinePreview";
+import { PolicyConfigError, readPolicyPackConfig } from "./engine/policyConfig";
 import { spawnPolicyPack } from "./engine/policyProcess";
 import { displayPath, listStacks, readStackConfig, repoRoot, StackFileError } from "./engine/stackFiles";
 
@@ -61,6 +62,17 @@ async function main(argv: string[]): Promise<number> {
     }
 
     const withPolicies = !values["no-policies"];
+    if (withPolicies && values["policy-pack-config"]) {
+        // Read once up front (cheap): a missing or broken file is a mistake in the arguments, not a crash.
+        try {
+            readPolicyPackConfig(path.resolve(values["policy-pack-config"]));
+        } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            if (!(error instanceof PolicyConfigError) && code === undefined) throw error;
+            process.stderr.write(`--policy-pack-config: ${error instanceof PolicyConfigError ? error.message : `${values["policy-pack-config"]}: cannot be read (${code})`}\n`);
+            return 1;
+        }
+    }
     const stackFile = (stack: string) => (values.file ? path.resolve(values.file) : path.join(repoRoot, `Pulumi.${stack}.yaml`));
     // A file that is not valid YAML config is reported before anything heavy loads (reading it is cheap).
     let exitCode = 0;
