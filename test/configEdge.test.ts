@@ -218,6 +218,7 @@ describe("config edge: what `pulumi config set --path` writes is accepted", () =
             ].join("\n"),
         );
         const read = readStackConfig("edge", repoRoot, file);
+        fs.rmSync(dir, { recursive: true, force: true });
         expect(read.placeholders).to.have.length(8);
         expect(() => loadEnvironmentSpec({ project: ns, stack: "edge", values: read.config, secretKeys: new Set(read.secretKeys) })).to.not.throw();
     });
@@ -255,8 +256,9 @@ describe("config edge: messages", () => {
 });
 
 describe("config edge: stack files that are not valid YAML config", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-edge-"));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const write = (text: string) => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-edge-"));
         const file = path.join(dir, "Pulumi.edge.yaml");
         fs.writeFileSync(file, text);
         return file;
