@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { awsSizeMessage } from "./backendSizes";
 import { privateIpv4Block } from "./cidr";
-import { weeklyWindow } from "./common";
+import { dailyOverlapsWeekly, parseDailyWindow, parseWeeklyWindow, weeklyWindow } from "./common";
 
 // The network carves eight equal subnets out of the VPC (see components/aws/network.ts), so the block must
 // leave room for them; /16 to /22 gives subnets of /19 (8,187 usable addresses) down to /25 (123).
@@ -153,15 +154,153 @@ export function awsProblems(input: Record<string, unknown>): { path: (string | n
     const at = (...path: string[]) => path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), input);
     const databaseSize = at("database", "size");
     if (typeof databaseSize === "string" && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(databaseSize)) {
-        problems.push({ path: ["database", "size"], allowed: "must be an RDS instance class on the aws backend, e.g. db.r6g.large" });
+        problems.push({ path: ["database", "size"], allowed: awsSizeMessage("database", databaseSize) });
     }
     const cacheSize = at("cache", "size");
     if (typeof cacheSize === "string" && !/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(cacheSize)) {
-        problems.push({ path: ["cache", "size"], allowed: "must be an ElastiCache node type on the aws backend, e.g. cache.r6g.large" });
+        problems.push({ path: ["cache", "size"], allowed: awsSizeMessage("cache", cacheSize) });
     }
     const cacheVersion = at("cache", "engineVersion");
     if (typeof cacheVersion === "string" && !cacheVersion.includes(".") && newestRedisMinor[cacheVersion] === undefined) {
         problems.push({ path: ["cache", "engineVersion"], allowed: `must be major.minor on the aws backend (e.g. ${cacheVersion}.0), or one of ${Object.keys(newestRedisMinor).join(", ")}` });
+    }
+    problems.push(...fargateSizeProblems(at), ...awsWindowProblems(at), ...loadBalancerHealthCheckProblems(at));
+    return problems;
+}
+
+type RawLookup = (...path: string[]) => unknown;
+
+/**
+ * Task sizes Fargate runs: CPU units to the memory (MiB) each allows.
+ * Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+ * (also the `memory` field of RegisterTaskDefinition); any other pair fails with
+ * "No Fargate configuration exists for given values".
+ */
+export const fargateTaskSizes: readonly { cpu: number; memory: { from: number; to: number; step: number } }[] = [
+    { cpu: 256, memory: { from: 512, to: 2048, step: 512 } }, // 512, 1024, 2048 (1536 is not offered)
+    { cpu: 512, memory: { from: 1024, to: 4096, step: 1024 } },
+    { cpu: 1024, memory: { from: 2048, to: 8192, step: 1024 } },
+    { cpu: 2048, memory: { from: 4096, to: 16384, step: 1024 } },
+    { cpu: 4096, memory: { from: 8192, to: 30720, step: 1024 } },
+    { cpu: 8192, memory: { from: 16384, to: 61440, step: 4096 } },
+    { cpu: 16384, memory: { from: 32768, to: 122880, step: 8192 } },
+];
+
+/** Whether Fargate offers this CPU and memory pair. */
+export function isFargateSize(cpu: number, memory: number): boolean {
+    if (cpu === 256) return [512, 1024, 2048].includes(memory);
+    const row = fargateTaskSizes.find((r) => r.cpu === cpu);
+    return row !== undefined && memory >= row.memory.from && memory <= row.memory.to && (memory - row.memory.from) % row.memory.step === 0;
+}
+
+function describeFargateRow(row: (typeof fargateTaskSizes)[number]): string {
+    if (row.cpu === 256) return "512, 1024 or 2048";
+    return `${row.memory.from} to ${row.memory.to} in steps of ${row.memory.step}`;
+}
+
+// The roles' defaults, repeated from load.ts's roleDefaults: a pair is checked with the default filled in.
+const defaultTaskSizes: Record<string, { cpu: number; memory: number }> = {
+    api: { cpu: 512, memory: 1024 },
+    worker: { cpu: 256, memory: 512 },
+    ml: { cpu: 1024, memory: 2048 },
+};
+
+function fargateSizeProblems(at: RawLookup): { path: (string | number)[]; allowed: string }[] {
+    const problems: { path: (string | number)[]; allowed: string }[] = [];
+    for (const name of ["api", "worker", "ml"]) {
+        const cpuGiven = at("services", name, "cpu");
+        const memoryGiven = at("services", name, "memory");
+        if (cpuGiven === undefined && memoryGiven === undefined) continue;
+        const cpu = cpuGiven ?? defaultTaskSizes[name].cpu;
+        const memory = memoryGiven ?? defaultTaskSizes[name].memory;
+        if (typeof cpu !== "number" || typeof memory !== "number" || !Number.isInteger(cpu) || !Number.isInteger(memory)) continue; // the schema's problem
+        const row = fargateTaskSizes.find((r) => r.cpu === cpu);
+        if (row === undefined) {
+            problems.push({ path: ["services", name, "cpu"], allowed: `must be a Fargate task size on the aws backend: ${fargateTaskSizes.map((r) => r.cpu).join(", ")} CPU units` });
+        } else if (!isFargateSize(cpu, memory)) {
+            // Blame the key the user wrote; when both are written, memory (it depends on the CPU).
+            const blamed = memoryGiven !== undefined ? "memory" : "cpu";
+            const given = memoryGiven !== undefined ? "" : ` (memory is ${memory} MiB by default)`;
+            problems.push({
+                path: ["services", name, blamed],
+                allowed: `Fargate has no task of ${cpu} CPU units with ${memory} MiB${given}; with ${cpu} CPU units memory must be ${describeFargateRow(row)} MiB`,
+            });
+        }
+    }
+    return problems;
+}
+
+/**
+ * RDS: the backup window must last at least 30 minutes and not overlap the weekly maintenance window,
+ * which also lasts at least 30 minutes (CreateDBInstance, PreferredBackupWindow and
+ * PreferredMaintenanceWindow: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+ * ElastiCache: "The minimum snapshot window is a 60 minute period", and the maintenance window is at least
+ * 60 minutes (pulumi-aws sdk/nodejs/elasticache/replicationGroup.ts, snapshotWindow and maintenanceWindow;
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/maintenance-window.html). A snapshot taken while
+ * maintenance runs is skipped, so the two may not overlap either.
+ */
+function awsWindowProblems(at: RawLookup): { path: (string | number)[]; allowed: string }[] {
+    const problems: { path: (string | number)[]; allowed: string }[] = [];
+    const text = (...path: string[]) => {
+        const value = at(...path);
+        return typeof value === "string" ? value : undefined;
+    };
+    const check = (daily: { path: string[]; fallback: string; minMinutes: number; what: string }, weekly: { path: string[]; fallback: string; minMinutes: number; what: string }) => {
+        const dailyText = text(...daily.path);
+        const weeklyText = text(...weekly.path);
+        const dailyWindow = parseDailyWindow(dailyText ?? daily.fallback);
+        const weeklyWindow = parseWeeklyWindow(weeklyText ?? weekly.fallback);
+        let short = false;
+        if (dailyText !== undefined && dailyWindow !== undefined && dailyWindow.minutes < daily.minMinutes) {
+            problems.push({ path: daily.path, allowed: `${daily.what} must last at least ${daily.minMinutes} minutes (this one lasts ${dailyWindow.minutes})` });
+            short = true;
+        }
+        if (weeklyText !== undefined && weeklyWindow !== undefined && weeklyWindow.minutes < weekly.minMinutes) {
+            problems.push({ path: weekly.path, allowed: `${weekly.what} must last at least ${weekly.minMinutes} minutes (this one lasts ${weeklyWindow.minutes})` });
+            short = true;
+        }
+        if (short || dailyWindow === undefined || weeklyWindow === undefined || (dailyText === undefined && weeklyText === undefined)) return;
+        if (dailyOverlapsWeekly(dailyWindow, weeklyWindow)) {
+            const blamed = dailyText !== undefined ? daily : weekly;
+            const other = blamed === daily ? weekly : daily;
+            problems.push({
+                path: blamed.path,
+                allowed: `${blamed.what} must not overlap ${other.what} (${other.path.join(".")} is ${JSON.stringify(text(...other.path) ?? other.fallback)})`,
+            });
+        }
+    };
+    check(
+        { path: ["database", "backupWindow"], fallback: "03:00-04:00", minMinutes: 30, what: "the RDS backup window" },
+        { path: ["database", "maintenanceWindow"], fallback: "sun:04:30-sun:05:30", minMinutes: 30, what: "the RDS maintenance window" },
+    );
+    check(
+        { path: ["cache", "snapshotWindow"], fallback: "02:00-03:00", minMinutes: 60, what: "the ElastiCache snapshot window" },
+        { path: ["aws", "cacheMaintenanceWindow"], fallback: "sun:05:30-sun:06:30", minMinutes: 60, what: "the ElastiCache maintenance window" },
+    );
+    return problems;
+}
+
+/**
+ * The load balancer's target-group health check: the timeout must be shorter than the interval
+ * (ELBv2 CreateTargetGroup refuses a HealthCheckTimeoutSeconds that is not below HealthCheckIntervalSeconds,
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html),
+ * and HealthyThresholdCount is 2 to 10. Only the api is behind the load balancer.
+ */
+function loadBalancerHealthCheckProblems(at: RawLookup): { path: (string | number)[]; allowed: string }[] {
+    const problems: { path: (string | number)[]; allowed: string }[] = [];
+    const timeoutGiven = at("services", "api", "healthCheck", "timeoutSeconds");
+    const intervalGiven = at("services", "api", "healthCheck", "intervalSeconds");
+    const timeout = timeoutGiven ?? 5;
+    const interval = intervalGiven ?? 10;
+    if ((timeoutGiven !== undefined || intervalGiven !== undefined) && typeof timeout === "number" && typeof interval === "number" && timeout >= interval) {
+        problems.push({
+            path: ["services", "api", "healthCheck", timeoutGiven !== undefined ? "timeoutSeconds" : "intervalSeconds"],
+            allowed: `the load balancer's health-check timeout (${timeout} s) must be shorter than its interval (${interval} s) on the aws backend`,
+        });
+    }
+    const healthy = at("services", "api", "healthCheck", "healthyThreshold");
+    if (typeof healthy === "number" && healthy < 2) {
+        problems.push({ path: ["services", "api", "healthCheck", "healthyThreshold"], allowed: "must be ≥ 2 on the aws backend: the load balancer counts 2 to 10 consecutive successes" });
     }
     return problems;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { belongsTo } from "./backendSizes";
 import { privateIpv4Block } from "./cidr";
 import { weeklyWindow } from "./common";
 import {
@@ -97,7 +98,7 @@ export const digitalOceanSettings = z.strictObject({
      * control panel, and app alerts only to members of the DigitalOcean team, so these get no app alerts.
      */
     pagingEmails: z.array(z.email()).default([]),
-    /** Slack channel named in alert destinations (the webhook itself is `monitoring.slackWebhookUrl`). */
+    /** Slack channel named in alert destinations (the webhook itself is `slackWebhookUrl`). */
     slackChannel: z.string().regex(/^#?[a-z0-9][a-z0-9._-]{0,79}$/, "a Slack channel name, e.g. #fraud-alerts").default("#fraud-alerts"),
     /** Regions the uptime check probes from. */
     uptimeRegions: z.array(z.enum(uptimeRegions)).min(1).default(["us_east", "eu_west"]),
@@ -111,17 +112,6 @@ export const digitalOceanSettings = z.strictObject({
      * no HTTP: App Platform would restart it forever.
      */
     workerLivenessCheck: z.boolean().default(true),
-    /**
-     * Secret. Pull credentials for private images, `<username>:<token>` (a GitHub token with
-     * `read:packages` for GHCR, a Docker Hub access token). Set with
-     * `pulumi config set --secret --path digitalocean.registryCredentials.ghcr <user>:<token>`.
-     */
-    registryCredentials: z
-        .strictObject({
-            ghcr: z.string().regex(/^[^:\s]+:\S+$/, "<username>:<token>").optional(),
-            dockerHub: z.string().regex(/^[^:\s]+:\S+$/, "<username>:<token>").optional(),
-        })
-        .optional(),
     /**
      * For one `pulumi up`: send the settings App Platform accepts but never returns (alert destinations,
      * registry credentials, the app-level SECRET env), which are otherwise left out of the diff so a
@@ -228,8 +218,9 @@ function layoutProblems(
         problems.push({ path: nodes.path, allowed: `${engine} clusters have ${Object.keys(offering.layouts).join(", ")} nodes on DigitalOcean` });
     } else if (!sizes.includes(size.value)) {
         const counts = nodeCountsFor(engine, size.value);
+        const origin = belongsTo(size.value);
         const why = counts.length === 0
-            ? `${size.value} is not a ${engine} size DigitalOcean sells`
+            ? `${size.value} is ${origin ? `${origin}, ` : ""}not a ${engine} size DigitalOcean sells`
             : `${size.value} allows only ${counts.join(" or ")} node${counts.length === 1 && counts[0] === 1 ? "" : "s"}`;
         problems.push({
             path: size.path,
@@ -262,21 +253,21 @@ export function digitalOceanProblems(input: Record<string, unknown>): Problem[] 
         problems.push({ path: ["cache", "evictionPolicy"], allowed: `must be one DigitalOcean supports: ${Object.keys(evictionPolicies).join(", ")}` });
     }
     const emails = at("monitoring", "alertEmails");
-    if ((!Array.isArray(emails) || emails.length === 0) && at("monitoring", "slackWebhookUrl") === undefined) {
+    if ((!Array.isArray(emails) || emails.length === 0) && at("slackWebhookUrl") === undefined) {
         problems.push({
             path: ["monitoring", "alertEmails"],
-            allowed: "DigitalOcean alerts need a destination: set monitoring.alertEmails (members of the DigitalOcean team, verified for uptime alerts) or monitoring.slackWebhookUrl",
+            allowed: "DigitalOcean alerts need a destination: set monitoring.alertEmails (members of the DigitalOcean team, verified for uptime alerts) or slackWebhookUrl",
         });
     }
     const production = input.environment === "production";
     const pagingEmails = at("digitalocean", "pagingEmails");
-    if (production && at("monitoring", "slackWebhookUrl") === undefined && (!Array.isArray(pagingEmails) || pagingEmails.length === 0)) {
+    if (production && at("slackWebhookUrl") === undefined && (!Array.isArray(pagingEmails) || pagingEmails.length === 0)) {
         // The neutral rule accepts a PagerDuty key; DigitalOcean cannot send to PagerDuty, so on this backend it pages nobody.
         problems.push({
-            path: ["monitoring", "slackWebhookUrl"],
+            path: ["slackWebhookUrl"],
             allowed:
                 "production on DigitalOcean pages through Slack or a paging e-mail integration: DigitalOcean's alerts reach e-mail and Slack only, " +
-                "and this backend ignores monitoring.pagerDutyIntegrationKey. Set the webhook as a secret (PagerDuty's Slack integration can page " +
+                "and this backend ignores pagerDutyIntegrationKey. Set the webhook as a secret (PagerDuty's Slack integration can page " +
                 "from the channel), or digitalocean.pagingEmails to the integration's verified address",
         });
     }

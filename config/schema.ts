@@ -25,20 +25,28 @@ const healthCheck = z.strictObject({
     startPeriodSeconds: z.number().int().min(0).max(300).default(10),
 });
 
+/**
+ * Instances of one service, on any backend: ECS runs at most 5,000 tasks per service (Amazon ECS service
+ * quotas, https://docs.aws.amazon.com/general/latest/gr/ecs-service.html). Tighter backend bounds (App
+ * Platform 250, Docker a local 16) are checked in load.ts.
+ */
+export const maxInstancesPerService = 5000;
+const instanceCount = positiveInt.max(maxInstancesPerService);
+
 const autoscaling = z.strictObject({
-    minCount: positiveInt,
-    maxCount: positiveInt,
+    minCount: instanceCount,
+    maxCount: instanceCount,
     cpuTargetPercent: percent.default(70),
 });
 
 const service = z.strictObject({
     image: imageReference,
     port: port.optional(),
-    /** CPU units: 1024 = one vCPU. */
-    cpu: positiveInt.optional(),
-    /** Memory in MiB. */
-    memory: positiveInt.optional(),
-    count: positiveInt.optional(),
+    /** CPU units: 1024 = one vCPU. At most 16 vCPU, Fargate's largest task. */
+    cpu: positiveInt.max(16384).optional(),
+    /** Memory in MiB. At most 120 GiB, Fargate's largest task. */
+    memory: positiveInt.max(122880).optional(),
+    count: instanceCount.optional(),
     healthCheck: healthCheck.default({
         intervalSeconds: 10,
         timeoutSeconds: 5,
@@ -88,9 +96,10 @@ const cache = z.strictObject({
 
 const thresholds = z.strictObject({
     errorRatePercent: percent.default(5),
-    errorRateMinutes: positiveInt.default(5),
-    p95LatencyMs: positiveInt.default(1000),
-    latencyMinutes: positiveInt.default(5),
+    // CloudWatch evaluates at most one day of periods (period × evaluation periods ≤ 86,400 s).
+    errorRateMinutes: positiveInt.max(1440).default(5),
+    p95LatencyMs: positiveInt.max(600_000).default(1000),
+    latencyMinutes: positiveInt.max(1440).default(5),
     memoryPercent: percent.default(85),
     cpuPercent: percent.default(85),
     diskPercent: percent.default(80),
@@ -98,17 +107,23 @@ const thresholds = z.strictObject({
 });
 
 const monitoring = z.strictObject({
-    alertEmails: z.array(z.email()).default([]),
-    /** Secret. */
-    slackWebhookUrl: z.url({ protocol: /^https$/ }).optional(),
-    /** Secret. PagerDuty Events API v2 integration (routing) key. */
-    pagerDutyIntegrationKey: z.string().regex(/^[A-Za-z0-9]{32}$/, "a 32-character PagerDuty integration key").optional(),
+    /** Each address is a subscription (AWS) or an alert destination (DigitalOcean); a list, not a mailing list. */
+    alertEmails: z.array(z.email()).max(25).default([]),
     thresholds: thresholds.default(thresholds.parse({})),
 });
 
+/**
+ * The alert secrets are top-level keys of their own: Pulumi tells a program only whether a whole top-level
+ * key is secret, so a plain value next to an encrypted one inside `monitoring` could not be told apart.
+ */
+const slackWebhookUrl = z.url({ protocol: /^https$/ });
+const registryCredentials = z.string().regex(/^[^:\s]+:\S+$/, "<username>:<token>");
+const pagerDutyIntegrationKey = z.string().regex(/^[A-Za-z0-9]{32}$/, "a 32-character PagerDuty integration key");
+
 /** The stack config as it is written, before environment-dependent defaults. */
 export const stackConfigSchema = z.strictObject({
-    environment: z.enum(environmentNames),
+    /** Required unless the backend is docker (where it defaults to dev): a cloud stack never guesses. */
+    environment: z.enum(environmentNames).optional(),
     backend: z.enum(backendKinds),
     protectStatefulResources: z.boolean().optional(),
     /** The release being deployed (seed 003: `v1.4.2`); keys the pre-migration database snapshot. */
@@ -120,6 +135,14 @@ export const stackConfigSchema = z.strictObject({
     database: database.default(database.parse({})),
     cache: cache.default(cache.parse({})),
     monitoring: monitoring.default(monitoring.parse({})),
+    /** Secret: a Slack incoming webhook every alert is posted to. */
+    slackWebhookUrl: slackWebhookUrl.optional(),
+    /** Secret: a PagerDuty Events API v2 integration (routing) key. */
+    pagerDutyIntegrationKey: pagerDutyIntegrationKey.optional(),
+    /** Secret, DigitalOcean: `<username>:<token>` (a GitHub token with `read:packages`) to pull private GHCR images. */
+    ghcrCredentials: registryCredentials.optional(),
+    /** Secret, DigitalOcean: `<username>:<token>` (a Docker Hub access token) to pull private Docker Hub images. */
+    dockerHubCredentials: registryCredentials.optional(),
     aws: awsSettings.default(awsSettings.parse({})),
     digitalocean: digitalOceanSettings.default(digitalOceanSettings.parse({})),
     docker: dockerSettings.default(dockerSettings.parse({})),

@@ -98,7 +98,13 @@ export interface EnvironmentSpec {
     cache: CacheSpec;
     monitoring: MonitoringSpec;
     aws: AwsSettings;
-    digitalocean: DigitalOceanSettings;
+    digitalocean: DigitalOceanSettings & {
+        /**
+         * Pull credentials for private images, `<username>:<token>`, from the secret keys `ghcrCredentials`
+         * and `dockerHubCredentials`; the app spec carries them as secrets.
+         */
+        registryCredentials?: { ghcr?: string; dockerHub?: string };
+    };
     docker: DockerSettings;
     /** Tags every taggable resource carries. */
     tags: Record<string, string>;

@@ -38,7 +38,7 @@ function problemsOf(config: RawStackConfig): { key: string; given: string | unde
 describe("stack config validation", () => {
     it("declares every config key in Pulumi.yaml with a default and a description", () => {
         const declared = readProjectFile().config as Record<string, { type?: string; default?: unknown; description?: string }>;
-        const optionalWithoutDefault = ["protectStatefulResources", "releaseVersion"];
+        const optionalWithoutDefault = ["environment", "protectStatefulResources", "releaseVersion", "slackWebhookUrl", "pagerDutyIntegrationKey", "ghcrCredentials", "dockerHubCredentials"];
         for (const key of Object.keys(stackConfigSchema.shape)) {
             if (optionalWithoutDefault.includes(key)) continue;
             expect(declared[key], key).to.be.an("object");
@@ -73,15 +73,14 @@ describe("stack config validation", () => {
     });
 
     it("turns on protection and high availability in production only", () => {
-        const secretKey = { pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" };
-        const prod = loadEnvironmentSpec(raw({ environment: "production", backend: "aws", monitoring: secretKey }, ["monitoring"]));
+        const prod = loadEnvironmentSpec(raw({ environment: "production", backend: "aws", pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" }, ["pagerDutyIntegrationKey"]));
         const dev = loadEnvironmentSpec(raw({}));
         expect([prod.protect, prod.database.highAvailability, prod.cache.snapshotRetentionDays]).to.deep.equal([true, true, 7]);
         expect([dev.protect, dev.database.highAvailability, dev.cache.snapshotRetentionDays]).to.deep.equal([false, false, 1]);
     });
 
     it("keeps alert secrets as secret outputs", async () => {
-        const spec = loadEnvironmentSpec(raw({ monitoring: { slackWebhookUrl: "https://hooks.slack.com/services/T/B/x" } }, ["monitoring"]));
+        const spec = loadEnvironmentSpec(raw({ slackWebhookUrl: "https://hooks.slack.com/services/T/B/x" }, ["slackWebhookUrl"]));
         expect(spec.monitoring.slackWebhookUrl).to.not.equal(undefined);
         expect(await pulumi.isSecret(spec.monitoring.slackWebhookUrl!)).to.equal(true);
     });
@@ -115,12 +114,12 @@ describe("stack config validation", () => {
 
     it("refuses a missing required secret in production, and a secret given in plain text", () => {
         const missing = problemsOf(raw({ environment: "production", backend: "aws" }));
-        expect(missing.map((p) => p.key)).to.deep.equal([`${ns}:monitoring.pagerDutyIntegrationKey`]);
+        expect(missing.map((p) => p.key)).to.deep.equal([`${ns}:pagerDutyIntegrationKey`]);
         expect(missing[0].given).to.equal(undefined);
         expect(missing[0].allowed).to.include("pulumi config set --secret");
 
-        const plain = problemsOf(raw({ monitoring: { pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" } }));
-        expect(plain.map((p) => p.key)).to.deep.equal([`${ns}:monitoring.pagerDutyIntegrationKey`]);
+        const plain = problemsOf(raw({ pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" }));
+        expect(plain.map((p) => p.key)).to.deep.equal([`${ns}:pagerDutyIntegrationKey`]);
         expect(plain[0].allowed).to.include("must be a secret");
     });
 
@@ -128,7 +127,7 @@ describe("stack config validation", () => {
         const problems = problemsOf(raw({
             environment: "production",
             backend: "aws",
-            monitoring: { pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" },
+            pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef",
             services: {
                 api: { image: "ghcr.io/dygsom/fraud-api:latest" },
                 worker: { image: "ghcr.io/dygsom/fraud-api" },
@@ -136,7 +135,7 @@ describe("stack config validation", () => {
             },
             database: { backupWindow: "3am", engineVersion: "14" },
             releaseVersion: "one-point-two",
-        }, ["monitoring"]));
+        }, ["pagerDutyIntegrationKey"]));
         expect(problems.map((p) => p.key)).to.have.members([
             `${ns}:services.api.image`,
             `${ns}:services.worker.image`,

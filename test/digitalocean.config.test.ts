@@ -102,27 +102,31 @@ describe("digitalocean config edge: only layouts DigitalOcean sells", () => {
 
     it("pages production through Slack: a PagerDuty key alone is not a destination DigitalOcean reaches", () => {
         const problems = problemsOf(staging(
-            { environment: "production", digitalocean: { ...committed<Record<string, unknown>>("digitalocean"), databaseNodeCount: 2 }, monitoring: { alertEmails: ["platform@dygsom.com"], pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" } },
-            ["monitoring"],
+            { environment: "production", digitalocean: { ...committed<Record<string, unknown>>("digitalocean"), databaseNodeCount: 2 }, monitoring: { alertEmails: ["platform@dygsom.com"] }, pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" },
+            ["pagerDutyIntegrationKey"],
         ));
-        const paging = problems.find((p) => p.key === `${ns}:monitoring.slackWebhookUrl`);
+        const paging = problems.find((p) => p.key === `${ns}:slackWebhookUrl`);
         expect(paging?.allowed).to.include("PagerDuty").and.include("Slack").and.include("digitalocean.pagingEmails");
         // A paging service's e-mail integration is a destination DigitalOcean reaches.
         const byEmail = problemsOf(staging(
             {
                 environment: "production",
                 digitalocean: { ...committed<Record<string, unknown>>("digitalocean"), databaseNodeCount: 2, pagingEmails: ["fraud-api@dygsom.pagerduty.com"] },
-                monitoring: { alertEmails: ["platform@dygsom.com"], pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" },
+                monitoring: { alertEmails: ["platform@dygsom.com"] },
+                pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef",
             },
-            ["monitoring"],
+            ["pagerDutyIntegrationKey"],
         ));
         expect(byEmail).to.deep.equal([]);
     });
 
-    it("takes registry credentials only as a secret", () => {
+    it("takes registry credentials only as secrets, each its own top-level key", () => {
+        expect(problemsOf(staging({ ghcrCredentials: "dygsom:ghp_token" })).map((p) => p.key)).to.include(`${ns}:ghcrCredentials`);
+        expect(problemsOf(staging({ ghcrCredentials: "dygsom:ghp_token", dockerHubCredentials: "dygsom:dckr_token" }, ["ghcrCredentials", "dockerHubCredentials"]))).to.deep.equal([]);
+        // The old nested place is refused with the command that moves it.
         const digitalocean = { ...committed<Record<string, unknown>>("digitalocean"), registryCredentials: { ghcr: "dygsom:ghp_token" } };
-        expect(problemsOf(staging({ digitalocean })).map((p) => p.key)).to.include(`${ns}:digitalocean.registryCredentials.ghcr`);
-        expect(problemsOf(staging({ digitalocean }, ["digitalocean"]))).to.deep.equal([]);
+        const moved = problemsOf(staging({ digitalocean }, ["digitalocean"])).find((p) => p.key === `${ns}:digitalocean.registryCredentials.ghcr`);
+        expect(moved?.allowed).to.include("ghcrCredentials");
     });
 
     it("no longer takes rolloutSecretEnv: nothing needs a manual switch for secrets to reach the app", () => {

@@ -64,12 +64,9 @@ interface AppSpec {
 }
 
 const slackWebhook = "https://hooks.slack.com/services/T0000/B0000/stagingalertswebhook";
-const withSlack = (overrides: Record<string, unknown> = {}) => {
-    const monitoring = JSON.parse(readStackConfig("staging").config["fraud-platform:monitoring"]) as Record<string, unknown>;
-    return { monitoring: { ...monitoring, slackWebhookUrl: slackWebhook }, ...overrides };
-};
+const withSlack = (overrides: Record<string, unknown> = {}) => ({ slackWebhookUrl: slackWebhook, ...overrides });
 /** Runs the staging stack as an update, so generated passwords and ids are known; Slack is set as a secret. */
-const runStaging = (overrides: Record<string, unknown> = {}) => updateStack("staging", withSlack(overrides), ["monitoring"]);
+const runStaging = (overrides: Record<string, unknown> = {}) => updateStack("staging", withSlack(overrides), ["slackWebhookUrl"]);
 
 /** The inputs as the engine received them, secret markers kept. */
 const appSpecWire = (stack: Preview) => (stack.ofType(types.app)[0].inputs.spec as Record<string, unknown>);
@@ -103,11 +100,11 @@ describe("digitalocean backend (staging stack)", function () {
                 domain: { name: "staging.dygsom.com" },
                 schemaGrant: false,
                 workerLivenessCheck: false,
-                registryCredentials: { ghcr: ghcrCredentials },
                 resendWriteOnlySettings: true,
                 pagingEmails: [pagingEmail],
             },
-        }), ["monitoring", "digitalocean"]);
+            ghcrCredentials,
+        }), ["slackWebhookUrl", "ghcrCredentials"]);
         variantSpec = appSpec(variant);
     });
 
@@ -246,7 +243,7 @@ describe("digitalocean backend (staging stack)", function () {
         });
 
         it("shows the components and bindable variables already in a preview, before any cluster exists", async () => {
-            const preview = await previewStack("staging", withSlack(), ["monitoring"]);
+            const preview = await previewStack("staging", withSlack(), ["slackWebhookUrl"]);
             const wire = preview.ofType(types.app)[0].inputs.spec as { databases: { name: string; engine: string }[]; services: { envs: Env[] }[] };
             const revealedWire = reveal(wire) as typeof wire;
             expect(revealedWire.databases.map((d) => `${d.name}:${d.engine}`)).to.deep.equal(["fraud-db:PG", "fraud-cache:VALKEY"]);

@@ -113,11 +113,11 @@ describe("offline preview CLI", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-preview-"));
         const file = path.join(dir, "Pulumi.devsecure.yaml");
         const stack = YAML.parse(fs.readFileSync(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8"));
-        stack.config["fraud-platform:monitoring"] = { slackWebhookUrl: { secure: "v1:c2VjcmV0:bm90LXJlYWxseQ==" } };
+        stack.config["fraud-platform:slackWebhookUrl"] = { secure: "v1:c2VjcmV0:bm90LXJlYWxseQ==" };
         fs.writeFileSync(file, YAML.stringify(stack));
         const run = preview("--stack", "devsecure", "--file", file, "--json");
         expect(run.status, run.stderr).to.equal(0);
-        expect(run.stderr).to.include("fraud-platform:monitoring.slackWebhookUrl").and.include("placeholder");
+        expect(run.stderr).to.include("fraud-platform:slackWebhookUrl").and.include("placeholder");
         const document = JSON.parse(run.stdout) as PreviewDocument;
         const alertmanager = document.resources.find((r) => r.name.endsWith("-alertmanager"))!;
         expect(JSON.stringify(alertmanager.inputs.uploads)).to.include("[secret]").and.not.include("hooks.slack.com");

@@ -13,11 +13,16 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type * as OfflinePreview from "./engine/offlinePreview";
+import { PolicyConfigError, readPolicyPackConfig } from "./engine/policyConfig";
 import { spawnPolicyPack } from "./engine/policyProcess";
-import { listStacks, readStackConfig, repoRoot } from "./engine/stackFiles";
+import { displayPath, listStacks, readStackConfig, repoRoot, StackFileError } from "./engine/stackFiles";
 
-async function main(argv: string[]): Promise<number> {
-    const { values } = parseArgs({
+const usage =
+    "usage: npm run preview -- [--stack <name>]... [--file <stack config file>] [--policy-pack-config <file>] [--no-policies] [--json]\n" +
+    "  Enforces the policy pack in policies/ with policies/config/<stack>.json unless --no-policies.\n";
+
+function parseArguments(argv: string[]) {
+    return parseArgs({
         args: argv,
         options: {
             stack: { type: "string", short: "s", multiple: true },
@@ -30,11 +35,20 @@ async function main(argv: string[]): Promise<number> {
         },
         allowPositionals: false,
     });
+}
+
+/** Exit codes: 0 the preview passed, 1 the input was refused (arguments, stack file, config, mandatory policies). */
+async function main(argv: string[]): Promise<number> {
+    let values: ReturnType<typeof parseArguments>["values"];
+    try {
+        ({ values } = parseArguments(argv));
+    } catch (error) {
+        // node:util's own wording (ERR_PARSE_ARGS_UNKNOWN_OPTION …) without its stack.
+        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+        return 1;
+    }
     if (values.help) {
-        process.stdout.write(
-            "usage: npm run preview -- [--stack <name>]... [--file <stack config file>] [--policy-pack-config <file>] [--no-policies] [--json]\n" +
-                "  Enforces the policy pack in policies/ with policies/config/<stack>.json unless --no-policies.\n",
-        );
+        process.stdout.write(usage);
         return 0;
     }
     if (values.file && values.stack?.length !== 1) {
@@ -59,12 +73,43 @@ async function main(argv: string[]): Promise<number> {
     }
 
     const withPolicies = !values["no-policies"];
+    if (withPolicies && values["policy-pack-config"]) {
+        // Read once up front (cheap): a missing or broken file is a mistake in the arguments, not a crash.
+        try {
+            readPolicyPackConfig(path.resolve(values["policy-pack-config"]));
+        } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            if (!(error instanceof PolicyConfigError) && code === undefined) throw error;
+            process.stderr.write(`--policy-pack-config: ${error instanceof PolicyConfigError ? error.message : `${values["policy-pack-config"]}: cannot be read (${code})`}\n`);
+            return 1;
+        }
+    }
     const stackFile = (stack: string) => (values.file ? path.resolve(values.file) : path.join(repoRoot, `Pulumi.${stack}.yaml`));
+    // A file that is not valid YAML config is reported before anything heavy loads (reading it is cheap).
+    let exitCode = 0;
+    const readable = stacks.filter((stack) => {
+        try {
+            readStackConfig(stack, repoRoot, stackFile(stack));
+            return true;
+        } catch (error) {
+            if (!(error instanceof StackFileError)) throw error;
+            process.stderr.write(`[${stack}] ${error.message}\n`);
+            exitCode = 1;
+            return false;
+        }
+    });
+    if (readable.length === 0) return exitCode;
     const spawnPack = (stack: string) => {
-        const file = readStackConfig(stack, repoRoot, stackFile(stack));
+        let file: ReturnType<typeof readStackConfig>;
+        try {
+            file = readStackConfig(stack, repoRoot, stackFile(stack));
+        } catch (error) {
+            if (error instanceof StackFileError) return undefined; // reported once, by the preview below
+            throw error;
+        }
         return spawnPolicyPack({ stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys } });
     };
-    let nextPack = withPolicies && stacks.length > 0 ? spawnPack(stacks[0]) : undefined;
+    let nextPack = withPolicies && readable.length > 0 ? spawnPack(readable[0]) : undefined;
 
     // Loaded after the first pack started (see the header).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -74,21 +119,32 @@ async function main(argv: string[]): Promise<number> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { countByType, renderTree } = require("./engine/display") as typeof import("./engine/display");
 
-    let exitCode = 0;
     const documents: OfflinePreview.StackPreview[] = [];
-    for (const [index, stack] of stacks.entries()) {
+    for (const [index, stack] of readable.entries()) {
         const policyConfig = values["policy-pack-config"] ? path.resolve(values["policy-pack-config"]) : stackPolicyConfig(stack);
         const spawned = nextPack;
-        const outcome = await previewStackFile(stack, {
-            stackFile: stackFile(stack),
-            onPlaceholder: (key) =>
-                process.stderr.write(`[${stack}] ${key} is encrypted (secure:) and cannot be decrypted offline; a placeholder secret stands in for it.\n`),
-            policies: withPolicies ? { config: policyConfig, spawned } : undefined,
-        });
+        let outcome: OfflinePreview.PreviewOutcome;
+        try {
+            outcome = await previewStackFile(stack, {
+                stackFile: stackFile(stack),
+                onPlaceholder: (key) =>
+                    process.stderr.write(`[${stack}] ${key} is encrypted (secure:) and cannot be decrypted offline; a placeholder secret stands in for it.\n`),
+                policies: withPolicies ? { config: policyConfig, spawned } : undefined,
+            });
+        } catch (error) {
+            if (!(error instanceof StackFileError)) throw error;
+            spawned?.kill();
+            process.stderr.write(`[${stack}] ${error.message}\n`);
+            exitCode = 1;
+            nextPack = withPolicies && index + 1 < readable.length ? spawnPack(readable[index + 1]) : undefined;
+            continue;
+        }
         // The next stack's pack starts while this one's report is written.
-        nextPack = withPolicies && index + 1 < stacks.length ? spawnPack(stacks[index + 1]) : undefined;
+        nextPack = withPolicies && index + 1 < readable.length ? spawnPack(readable[index + 1]) : undefined;
         if (outcome.configError) {
-            process.stderr.write(`[${stack}] ${outcome.configError}\n`);
+            // The program names the file the CLI reads; with --file, the file actually read.
+            const named = values.file ? outcome.configError.replace(`Pulumi.${stack}.yaml`, displayPath(stackFile(stack))) : outcome.configError;
+            process.stderr.write(`[${stack}] ${named}\n`);
             exitCode = 1;
             continue;
         }

@@ -81,12 +81,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
         );
 
         const check = api.healthCheck;
-        // ALB health checks need at least 2 consecutive results either way, and a timeout shorter than the interval.
-        const healthyThreshold = Math.max(2, check.healthyThreshold);
-        if (healthyThreshold !== check.healthyThreshold) {
-            pulumi.log.warn(`services.api.healthCheck.healthyThreshold ${check.healthyThreshold} is below the load balancer's minimum; using 2`, this);
-        }
-        const timeout = Math.min(check.timeoutSeconds, check.intervalSeconds - 1);
+        // The config edge refuses what the target group would (a timeout not below the interval, fewer than
+        // 2 healthy results: config/aws.ts), so the settings pass through unchanged.
+        const healthyThreshold = check.healthyThreshold;
+        const timeout = check.timeoutSeconds;
         const targetGroup = (suffix: string) =>
             new aws.lb.TargetGroup(
                 `${name}-api-${suffix}`,

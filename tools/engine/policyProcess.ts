@@ -4,6 +4,8 @@
  * program and the SDK itself, and the two loads overlap.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 export const defaultPolicyPackDir = path.resolve(__dirname, "..", "..", "policies");
@@ -18,7 +20,11 @@ export interface StackIdentity {
     name: string;
     project: string;
     organization?: string;
-    /** The stack's config (`namespace:key` to string), as the CLI hands it over (PULUMI_CONFIG and ConfigureStack). */
+    /**
+     * The stack's config (`namespace:key` to string), as the CLI hands it over: PULUMI_CONFIG in the pack's
+     * environment and ConfigureStack. Here PULUMI_CONFIG is set inside the pack's process (see
+     * policyConfigPreload.js), so a config too large for an environment string still reaches the pack.
+     */
     config?: Record<string, string>;
     secretKeys?: string[];
     tags?: Record<string, string>;
@@ -33,14 +39,25 @@ export function spawnPolicyPack({ dir = defaultPolicyPackDir, stack, dryRun = tr
     const set = (key: string, value: string | undefined) => {
         if (value) env[key] = value;
     };
-    set("PULUMI_CONFIG", stack.config ? JSON.stringify(stack.config) : undefined);
+    delete env.PULUMI_CONFIG;
+    delete env.PULUMI_CONFIG_SECRET_KEYS;
+    const preload: string[] = [];
+    if (stack.config) {
+        // A private directory and file (0700/0600): the config may hold decrypted secrets under the real CLI.
+        const dirForConfig = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-policy-config-"));
+        const file = path.join(dirForConfig, "config.json");
+        fs.writeFileSync(file, JSON.stringify({ config: stack.config, secretKeys: stack.secretKeys ?? [] }), { mode: 0o600 });
+        configFiles.add(dirForConfig);
+        env.FRAUD_PLATFORM_POLICY_CONFIG_FILE = file;
+        preload.push("--require", path.join(__dirname, "policyConfigPreload.js"));
+    }
     for (const prefix of ["PULUMI_NODEJS_", "PULUMI_"]) {
         set(`${prefix}ORGANIZATION`, stack.organization);
         set(`${prefix}PROJECT`, stack.project);
         set(`${prefix}STACK`, stack.name);
         set(`${prefix}DRY_RUN`, String(dryRun));
     }
-    const child = spawn(process.execPath, [runPolicyPack, engineAddressPlaceholder, "."], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...preload, runPolicyPack, engineAddressPlaceholder, "."], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     running.add(child);
     child.once("exit", () => running.delete(child));
     return child;
@@ -49,6 +66,9 @@ export function spawnPolicyPack({ dir = defaultPolicyPackDir, stack, dryRun = tr
 // The pack's gRPC server keeps its process alive after ours is gone; whatever way this process ends
 // (a crash included), take the packs it started with it.
 const running = new Set<ChildProcess>();
+// The pack deletes its config file once read; a pack that never started leaves it, removed here.
+const configFiles = new Set<string>();
 process.once("exit", () => {
     for (const child of running) child.kill();
+    for (const dir of configFiles) fs.rmSync(dir, { recursive: true, force: true });
 });
