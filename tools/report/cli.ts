@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { previewStackFile } from "../engine/offlinePreview";
 import { formatPolicyReport, hasMandatoryViolation, stackPolicyConfig } from "../engine/policyRunner";
 import { listStacks, repoRoot } from "../engine/stackFiles";
+import { renderPng } from "./diagram";
 import { reportFiles } from "./files";
 import { releaseRuns } from "./report";
 import { renderConsole, type PolicySummary } from "./render";
@@ -72,6 +73,12 @@ async function main(argv: string[]): Promise<number> {
         for (const [name, content] of Object.entries(files)) {
             const file = path.join(outDir, name);
             fs.writeFileSync(file, content);
+            written.push(path.relative(repoRoot, file));
+        }
+        const png = await renderPng(files[`${stack}.svg`]);
+        if (png) {
+            const file = path.join(outDir, `${stack}.png`);
+            fs.writeFileSync(file, png);
             written.push(path.relative(repoRoot, file));
         }
         if (values.json) {

@@ -16,7 +16,7 @@ function node(box: Box, style: string): string {
 export function architectureDot(stack: string, arch: Architecture): string {
     const out: string[] = [];
     out.push("digraph architecture {");
-    out.push(`  graph [label=${quote(`${stack} (${arch.backend})`)} labelloc=t fontname="Helvetica" fontsize=14 rankdir=TB compound=true nodesep=0.35 ranksep=0.55 newrank=true];`);
+    out.push(`  graph [label=${quote(`${stack} (${arch.backend})`)} labelloc=t fontname="Helvetica" fontsize=14 rankdir=LR compound=true nodesep=0.3 ranksep=0.6];`);
     out.push('  node [shape=box style="rounded,filled" fillcolor="#ffffff" fontname="Helvetica" fontsize=10 color="#555555"];');
     out.push('  edge [fontname="Helvetica" fontsize=9 color="#555555"];');
     out.push('  clients [label="clients (internet)" shape=ellipse fillcolor="#f2f2f2"];');
@@ -51,7 +51,8 @@ export function architectureDot(stack: string, arch: Architecture): string {
     if (arch.monitoring.length) cluster("monitoring", "monitoring", "#f7f0fb", () => arch.monitoring.forEach((b) => out.push(node(b, 'fillcolor="#efe3f7"'))));
     if (arch.destinations.length) cluster("destinations", "alert destinations", "#fbeeee", () => arch.destinations.forEach((b) => out.push(node(b, 'shape=ellipse fillcolor="#f9dede"'))));
 
-    for (const e of arch.edge) out.push(`  clients -> ${e.id} [label="HTTPS"];`);
+    const protocol = arch.backend === "docker" ? "HTTP" : "HTTPS";
+    for (const e of arch.edge) out.push(`  clients -> ${e.id} [label="${protocol}"];`);
     const publicServices = arch.services.filter((s) => s.public);
     for (const e of arch.edge) for (const s of publicServices) if (s.id !== e.id) out.push(`  ${e.id} -> ${s.id};`);
     const api = arch.services.find((s) => s.id.startsWith("svc_") && /(^|_)api$/.test(s.id));
@@ -75,4 +76,20 @@ export async function renderSvg(dot: string): Promise<string> {
     const result = viz.render(dot, { format: "svg" });
     if (result.status !== "success") throw new Error(`Graphviz could not render the diagram: ${result.errors.map((e) => e.message).join("; ")}`);
     return result.output;
+}
+
+/**
+ * The SVG as a PNG, where a renderer is installed (@resvg/resvg-js, a dev dependency with prebuilt binaries
+ * per platform); undefined where it is not. The PNG is for people (chat, slides), not compared by tests:
+ * its text rendering depends on the machine's fonts.
+ */
+export async function renderPng(svg: string): Promise<Buffer | undefined> {
+    let resvg: typeof import("@resvg/resvg-js");
+    try {
+        resvg = await import("@resvg/resvg-js");
+    } catch {
+        return undefined;
+    }
+    const image = new resvg.Resvg(svg, { fitTo: { mode: "width", value: 1600 }, font: { loadSystemFonts: true }, background: "#ffffff" });
+    return image.render().asPng();
 }

@@ -50,7 +50,6 @@ export interface ProgramRuns {
     /** An update run of the stack as committed, and one with the image-only change. */
     base: RecordedResource[];
     next: RecordedResource[];
-    outputs: Record<string, unknown>;
     change: string;
     config: Record<string, string>;
 }
@@ -120,7 +119,7 @@ export async function releaseRuns(stack: string, stackFile?: string): Promise<Om
     const base = await updateRun(stack, file.config, file.secretKeys);
     const { config, change } = imageOnlyChange(file.config);
     const next = await updateRun(stack, config, file.secretKeys);
-    return { base: base.resources, next: next.resources, outputs: base.outputs, change, config: file.config };
+    return { base: base.resources, next: next.resources, change, config: file.config };
 }
 
 export function diagramPath(stack: string, outDir: string): string {
@@ -153,7 +152,8 @@ export function buildStackReport(stack: string, runs: ProgramRuns, outDir: strin
         release: { change: runs.change, changes, rolloutMinutes: rollout.rolloutMinutes, stages: rollout.stages, criticalPath: rollout.criticalPath },
         diagram: diagramPath(stack, outDir).split(path.sep).join("/"),
         resources: { total: resources.length, byType: [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])) },
-        outputs: displayValue(runs.outputs) as Record<string, unknown>,
+        // As `pulumi preview` shows them: what the provider computes is unknown until the update.
+        outputs: displayValue(runs.preview.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {}) as Record<string, unknown>,
     };
     return { report, architecture };
 }
