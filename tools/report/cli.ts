@@ -1,8 +1,9 @@
 /**
  * `npm run report -- [--stack <name>]... [--json] [--out <dir>] [--no-policies]`
  *
- * Per stack: runs the offline preview with the policy pack (as `npm run preview` does), then two update runs
- * for an image-only release, and writes <out>/<stack>.{svg,dot,md,json} (default out: docs/stacks). Prints a
+ * Per stack: runs the offline preview with the policy pack (as `npm run preview` does: policy results and
+ * outputs for the console, exit 1 on a mandatory violation), then two update runs, the stack as committed
+ * and after an image-only release, which the report is built from, and writes <out>/<stack>.{svg,dot,md,json} (default out: docs/stacks). Prints a
  * one-screen summary per stack, or with --json the report document(s) on stdout.
  */
 import * as fs from "node:fs";
@@ -13,7 +14,7 @@ import { formatPolicyReport, hasMandatoryViolation, stackPolicyConfig } from "..
 import { listStacks, repoRoot } from "../engine/stackFiles";
 import { renderPng } from "./diagram";
 import { reportFiles } from "./files";
-import { releaseRuns } from "./report";
+import { previewOutputs, releaseRuns } from "./report";
 import { renderConsole, type PolicySummary } from "./render";
 
 export const defaultOutDir = path.join(repoRoot, "docs", "stacks");
@@ -68,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
             await outcome.policy.pack.close();
         }
         const runs = await releaseRuns(stack);
-        const { report, files } = await reportFiles(stack, { ...runs, preview: outcome.recorded }, outDir);
+        const { report, files } = await reportFiles(stack, runs, outDir);
         const written: string[] = [];
         for (const [name, content] of Object.entries(files)) {
             const file = path.join(outDir, name);
@@ -84,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
         if (values.json) {
             documents.push(report);
         } else {
-            process.stdout.write(`\n${renderConsole(report, policy, written)}`);
+            process.stdout.write(`\n${renderConsole(report, previewOutputs(outcome.recorded), policy, written)}`);
         }
     }
     if (values.json) process.stdout.write(`${JSON.stringify(documents.length === 1 && values.stack?.length === 1 ? documents[0] : documents, null, 2)}\n`);

@@ -73,7 +73,7 @@ export interface PolicySummary {
 }
 
 /** One screen, like `pulumi preview`'s summary. */
-export function renderConsole(report: StackReport, policy: PolicySummary | undefined, files: string[]): string {
+export function renderConsole(report: StackReport, outputs: Record<string, unknown>, policy: PolicySummary | undefined, files: string[]): string {
     const out: string[] = [];
     out.push(`Stack ${report.stack} (${report.backend}, ${report.region}): ${report.resources.total} resources to create`);
     const top = report.resources.byType.slice(0, 12);
@@ -81,10 +81,10 @@ export function renderConsole(report: StackReport, policy: PolicySummary | undef
     if (report.resources.byType.length > top.length) out.push(`    + ${report.resources.byType.slice(top.length).reduce((t, [, c]) => t + c, 0)} more of ${report.resources.byType.length - top.length} other types`);
     out.push(policy ? `Policies: ${policy.mandatory} mandatory, ${policy.advisory} advisory violations` : "Policies: not run (--no-policies)");
     for (const line of policy?.lines.slice(0, 4) ?? []) out.push(`    ${line}`);
-    const outputs = Object.entries(report.outputs);
-    if (outputs.length) {
+    const shown = Object.entries(outputs);
+    if (shown.length) {
         out.push("Outputs:");
-        for (const [k, v] of outputs.slice(0, 8)) out.push(`    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`.slice(0, 110));
+        for (const [k, v] of shown.slice(0, 8)) out.push(`    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`.slice(0, 110));
     }
     const unpriced = report.costLines.filter((l) => l.monthlyUsd === null).length + report.notPriced.length;
     out.push(`Cost: ${usd(report.monthlyCostUsd)}/month fixed + ${usd(report.usageCostUsd)} usage${unpriced ? ` (${unpriced} line(s) not priced)` : ""}${report.seed001 ? `; at seed 001's sizing ${usd(report.seed001.monthlyCostUsd)}` : ""}`);

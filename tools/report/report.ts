@@ -41,12 +41,15 @@ export interface StackReport {
     /** The SVG, relative to the repository. */
     diagram: string;
     resources: { total: number; byType: [string, number][] };
-    outputs: Record<string, unknown>;
 }
 
+/**
+ * The report reads the update run of the committed stack: the same registrations as the preview, with the
+ * values providers compute known (faked), so one run serves the cost, the picture, the first deploy and the
+ * base of the release diff. The CLI still runs the preview with the policy pack, for the policy results and
+ * the outputs it shows on the console.
+ */
 export interface ProgramRuns {
-    /** The preview's registrations (as `npm run preview` records them). */
-    preview: RecordedResource[];
     /** An update run of the stack as committed, and one with the image-only change. */
     base: RecordedResource[];
     next: RecordedResource[];
@@ -113,8 +116,8 @@ async function updateRun(stack: string, config: Record<string, string>, secretKe
     return runProgram({ project, stack, config: withStandIns(config), secretKeys, preview: false, program: loadProgram() });
 }
 
-/** The two update runs a release diff needs (the preview's own registrations come from the caller). */
-export async function releaseRuns(stack: string, stackFile?: string): Promise<Omit<ProgramRuns, "preview">> {
+/** The two update runs the report reads: the stack as committed and after an image-only release. */
+export async function releaseRuns(stack: string, stackFile?: string): Promise<ProgramRuns> {
     const file = readStackConfig(stack, repoRoot, stackFile);
     const base = await updateRun(stack, file.config, file.secretKeys);
     const { config, change } = imageOnlyChange(file.config);
@@ -127,7 +130,7 @@ export function diagramPath(stack: string, outDir: string): string {
 }
 
 export function buildStackReport(stack: string, runs: ProgramRuns, outDir: string): { report: StackReport; architecture: Architecture } {
-    const resources: ReportResource[] = toReportResources(runs.preview);
+    const resources: ReportResource[] = toReportResources(runs.base);
     const cost = estimateCost(resources, runs.config);
     const architecture = describeArchitecture(resources);
     const deploy = estimateFirstDeploy(resources);
@@ -152,8 +155,11 @@ export function buildStackReport(stack: string, runs: ProgramRuns, outDir: strin
         release: { change: runs.change, changes, rolloutMinutes: rollout.rolloutMinutes, stages: rollout.stages, criticalPath: rollout.criticalPath },
         diagram: diagramPath(stack, outDir).split(path.sep).join("/"),
         resources: { total: resources.length, byType: [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])) },
-        // As `pulumi preview` shows them: what the provider computes is unknown until the update.
-        outputs: displayValue(runs.preview.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {}) as Record<string, unknown>,
     };
     return { report, architecture };
+}
+
+/** The stack's outputs as `pulumi preview` shows them: what providers compute is unknown until the update. */
+export function previewOutputs(preview: RecordedResource[]): Record<string, unknown> {
+    return displayValue(preview.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {}) as Record<string, unknown>;
 }
