@@ -107,7 +107,13 @@ export const digitalOcean = {
     /** App Platform instance sizes, per instance-month. */
     appInstanceMonth: {
         "apps-s-1vcpu-0.5gb": { usd: 5, unit: "instance-month", source: dotsInstanceSize },
-        "apps-s-1vcpu-1gb": { usd: null, unit: "instance-month", source: "", note: notFound("DigitalOcean App Platform pricing for this slug") },
+        "apps-s-1vcpu-1gb": {
+            usd: 12,
+            unit: "instance-month",
+            source:
+                "DigitalOcean API example for GET /v2/apps/tiers/instance_sizes (stored SDK portal copy, 'Apps List Instance Sizes'): the shared 1 vCPU / 1 GiB size that autoscales (former slug professional-xs) usd_per_month 12.00; a public DigitalOcean cost exporter's price table lists apps-s-1vcpu-1gb at 12.0",
+            note: "the new slug's price is read from its former slug's; verify on DigitalOcean's App Platform pricing page",
+        },
     } as Record<string, PriceFact>,
     /** Managed database node sizes, per node-month (each standby node billed as another node). */
     databaseNodeMonth: {
