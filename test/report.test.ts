@@ -79,7 +79,7 @@ describe("npm run report", function () {
         it("prices staging's App Platform instances and managed Valkey nodes per month", () => {
             const staging = report("staging");
             expect(line(staging, /^api service: 1 × App Platform apps-s-1vcpu-0\.5gb/).monthlyUsd).to.equal(5);
-            expect(line(staging, /^worker worker/).monthlyUsd).to.equal(5);
+            expect(line(staging, /^worker: 1 × App Platform apps-s-1vcpu-0\.5gb/).monthlyUsd).to.equal(5);
             expect(line(staging, /^Valkey db-s-1vcpu-1gb × 3 nodes/).monthlyUsd).to.equal(45);
             expect(line(staging, /^ml service: 1 × App Platform apps-s-1vcpu-1gb/).monthlyUsd).to.equal(12);
             expect(line(staging, /^PostgreSQL db-s-1vcpu-2gb/).monthlyUsd).to.equal(null);

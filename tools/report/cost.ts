@@ -430,7 +430,7 @@ function priceApp(app: ReportResource, lines: Lines): void {
             const count = numberInput(c.instanceCount) ?? numberInput(autoscaling?.minInstanceCount) ?? 1;
             lines.add({
                 category,
-                item: `${stringInput(c.name) ?? kind} ${kind}: ${count} × App Platform ${size}${autoscaling ? ` (autoscaling ${numberInput(autoscaling.minInstanceCount) ?? "?"}..${numberInput(autoscaling.maxInstanceCount) ?? "?"})` : ""}`,
+                item: `${componentLabel(stringInput(c.name), kind)}: ${count} × App Platform ${size}${autoscaling ? ` (autoscaling ${numberInput(autoscaling.minInstanceCount) ?? "?"}..${numberInput(autoscaling.maxInstanceCount) ?? "?"})` : ""}`,
                 resources: [app.name],
                 quantity: count,
                 unit: "instance-month",
@@ -481,4 +481,10 @@ function priceApp(app: ReportResource, lines: Lines): void {
         source: digitalOcean.appBandwidthAllowanceGib.source,
         note: "overage price not in the table",
     });
+}
+
+/** `api service`, `worker` (not `worker worker`). */
+function componentLabel(name: string | undefined, kind: string): string {
+    if (!name) return kind;
+    return name === kind ? name : `${name} ${kind}`;
 }
