@@ -1,0 +1,234 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { listStacks, readStackConfig, repoRoot } from "../tools/engine/stackFiles";
+import { estimateCost } from "../tools/report/cost";
+import { estimateFirstDeploy, type DeployNode } from "../tools/report/deployTime";
+import { reportFiles, type ReportFiles } from "../tools/report/files";
+import { diffRuns, type RunResource } from "../tools/report/releaseDiff";
+import { imageOnlyChange, releaseRuns } from "../tools/report/report";
+import { toReportResources, type ReportResource } from "../tools/report/types";
+
+const outDir = path.join(repoRoot, "docs", "stacks");
+const stacks = listStacks();
+
+/** The texts Graphviz drew in an SVG, entities decoded. */
+function svgTexts(svg: string): string {
+    return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)]
+        .map((m) => m[1].replace(/&#45;/g, "-").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#160;/g, " "))
+        .join("\n");
+}
+
+function line(generated: ReportFiles, pattern: RegExp) {
+    const found = generated.report.costLines.filter((l) => pattern.test(l.item));
+    expect(found, `one cost line matching ${pattern}`).to.have.length(1);
+    return found[0];
+}
+
+describe("npm run report", function () {
+    this.timeout(240_000);
+    const generated = new Map<string, ReportFiles>();
+
+    before(async function () {
+        // One pair of update runs per stack (as committed, and after an image-only release), shared by every test.
+        for (const stack of stacks) generated.set(stack, await reportFiles(stack, await releaseRuns(stack), outDir));
+    });
+
+    const report = (stack: string) => {
+        const r = generated.get(stack);
+        if (!r) throw new Error(`no report for ${stack}`);
+        return r;
+    };
+
+    describe("monthly cost", () => {
+        it("prices production's Fargate services, NAT gateways, endpoints, load balancer and monitoring as computed by hand", () => {
+            const production = report("production");
+            // ARM64 Fargate in us-east-1: $0.03238 per vCPU-hour, $0.00356 per GB-hour, 730 hours.
+            expect(line(production, /^api service/).monthlyUsd).to.equal(43.25); // 3 × (0.5 × 0.03238 + 1 × 0.00356) × 730 = 43.2525
+            expect(line(production, /^worker service/).monthlyUsd).to.equal(14.42); // 2 × (0.25 × 0.03238 + 0.5 × 0.00356) × 730 = 14.4175
+            expect(line(production, /^ml service/).monthlyUsd).to.equal(57.67); // 2 × (1 × 0.03238 + 2 × 0.00356) × 730 = 57.67
+            expect(line(production, /^NAT gateways$/).monthlyUsd).to.equal(65.7); // 2 × 0.045 × 730
+            expect(line(production, /Elastic IPs/).monthlyUsd).to.equal(7.3); // 2 × 0.005 × 730
+            expect(line(production, /Interface VPC endpoints/).monthlyUsd).to.equal(58.4); // 4 endpoints × 2 zones × 0.01 × 730
+            expect(line(production, /^Application Load Balancer$/).monthlyUsd).to.equal(16.43); // 0.0225 × 730 = 16.425
+            expect(line(production, /gp3 storage/).monthlyUsd).to.equal(4.6); // 20 GB × 2 (Multi-AZ) × 0.115
+            expect(line(production, /Secrets Manager/).monthlyUsd).to.equal(1.6); // 4 × 0.40
+            expect(line(production, /dashboards/).monthlyUsd).to.equal(3);
+            // 43.25 + 14.42 + 57.67 + 65.70 + 7.30 + 58.40 + 7.30 (ALB addresses) + 16.43 + 3.30 (33 alarm metrics) + 3.00 + 4.60 + 1.60
+            expect(production.report.monthlyCostUsd).to.equal(282.97);
+            // 4.50 NAT data + 9.00 data out + 5.84 LCU + 7.50 logs, each at its stated assumption.
+            expect(production.report.usageCostUsd).to.equal(26.84);
+        });
+
+        it("counts one alarm metric per metric an alarm watches (metric-math alarms count each)", () => {
+            const alarms = line(report("production"), /CloudWatch alarms/);
+            expect(alarms.quantity).to.be.greaterThan(alarms.resources.length);
+            expect(alarms.monthlyUsd).to.be.closeTo(alarms.quantity * 0.1, 1e-9);
+        });
+
+        it("shows database and cache lines it has no price for as not priced, outside the total, never as zero", () => {
+            const production = report("production");
+            for (const pattern of [/^PostgreSQL db\.r6g\.large, Multi-AZ/, /cache\.r6g\.large × 3 nodes/]) {
+                const l = line(production, pattern);
+                expect(l.monthlyUsd).to.equal(null);
+                expect(l.note).to.match(/not found/);
+            }
+            expect(production.files["production.md"]).to.include("not priced");
+        });
+
+        it("prices staging's App Platform instances and managed Valkey nodes per month", () => {
+            const staging = report("staging");
+            expect(line(staging, /^api service: 1 × App Platform apps-s-1vcpu-0\.5gb/).monthlyUsd).to.equal(5);
+            expect(line(staging, /^worker: 1 × App Platform apps-s-1vcpu-0\.5gb/).monthlyUsd).to.equal(5);
+            expect(line(staging, /^Valkey db-s-1vcpu-1gb × 3 nodes/).monthlyUsd).to.equal(45);
+            expect(line(staging, /^ml service: 1 × App Platform apps-s-1vcpu-1gb/).monthlyUsd).to.equal(12);
+            expect(line(staging, /^PostgreSQL db-s-1vcpu-2gb/).monthlyUsd).to.equal(null);
+            expect(staging.report.monthlyCostUsd).to.equal(5 + 5 + 12 + 45);
+        });
+
+        it("puts the dev stack (local Docker) at no cloud cost", () => {
+            expect(report("dev").report.monthlyCostUsd).to.equal(0);
+            expect(report("dev").report.notPriced).to.deep.equal([]);
+        });
+
+        it("shows production's lines at seed 001's sizing beside its own", () => {
+            const seed = report("production").report.seed001;
+            expect(seed).to.not.equal(undefined);
+            const items = seed?.costLines.map((l) => l.item) ?? [];
+            expect(items).to.include.members(["PostgreSQL db.r5.large, Multi-AZ (primary + standby)", "redis cache.r6g.large × 3 nodes (primary + 2 replicas)"]);
+            expect(items.some((i) => i.startsWith("api service: 3 × Fargate") && i.includes("0.5 vCPU / 1 GB"))).to.equal(true);
+            expect(items.some((i) => i.startsWith("ml service: 2 × Fargate") && i.includes("1 vCPU / 2 GB"))).to.equal(true);
+            expect(report("staging").report.seed001).to.equal(undefined);
+        });
+
+        it("lists a resource type it has no model for as not priced instead of failing, and prices no AWS line outside us-east-1", () => {
+            const resources: ReportResource[] = [
+                { urn: "urn:a", type: "aws:ec2/natGateway:NatGateway", name: "nat", parent: "", custom: true, inputs: {}, dependencies: [], propertyDependencies: {}, protect: false },
+                { urn: "urn:b", type: "aws:bedrock/agent:Agent", name: "agent", parent: "", custom: true, inputs: {}, dependencies: [], propertyDependencies: {}, protect: false },
+            ];
+            const estimate = estimateCost(resources, { "aws:region": "eu-west-1" });
+            expect(estimate.notPriced).to.deep.equal([{ type: "aws:bedrock/agent:Agent", count: 1, reason: "no price model for this resource type" }]);
+            expect(estimate.lines.find((l) => l.item === "NAT gateways")?.monthlyUsd).to.equal(null);
+            expect(estimate.monthlyCostUsd).to.equal(0);
+        });
+    });
+
+    describe("architecture diagram", () => {
+        for (const stack of stacks) {
+            it(`${stack}: shows every service, the database, the cache and the edge`, () => {
+                const texts = svgTexts(report(stack).files[`${stack}.svg`]);
+                const services = Object.keys(JSON.parse(readStackConfig(stack).config["fraud-platform:services"] ?? "{}") as Record<string, unknown>);
+                expect(services.length).to.be.greaterThan(0);
+                for (const service of services) expect(texts, `service ${service}`).to.match(new RegExp(`^${service} \\(`, "m"));
+                expect(texts, "database").to.match(/PostgreSQL/);
+                expect(texts, "cache").to.match(/ElastiCache|Valkey|Redis/);
+                expect(texts, "edge").to.match(/Application Load Balancer|App Platform ingress|host port/);
+                expect(texts, "alert destination").to.match(/e-mail|Alertmanager/);
+            });
+        }
+    });
+
+    describe("first deploy", () => {
+        it("follows the dependency graph: each step on the critical path starts when the one before it ends", () => {
+            for (const stack of stacks) {
+                const { criticalPath, firstDeployMinutes, slowestResource } = report(stack).report;
+                expect(criticalPath.length, stack).to.be.greaterThan(0);
+                for (let i = 1; i < criticalPath.length; i++) {
+                    expect(criticalPath[i].startMinute, `${stack} step ${i}`).to.be.closeTo(criticalPath[i - 1].startMinute + criticalPath[i - 1].minutes, 0.11);
+                }
+                expect(firstDeployMinutes).to.be.at.least(slowestResource.minutes);
+            }
+            const production = report("production").report;
+            expect(production.slowestResource.type).to.equal("aws:rds/instance:Instance");
+            expect(production.criticalPath.map((s) => s.type)).to.include("aws:rds/instance:Instance");
+        });
+
+        it("waits for a component's children when a resource depends on the component", () => {
+            const node = (urn: string, custom: boolean, parent: string, dependencies: string[], type = "test:index:Thing"): DeployNode => ({ urn, type, name: urn, parent, custom, dependencies, inputs: {} });
+            const nodes = [
+                node("db-component", false, "", [], "fraud-platform:index:Database"),
+                node("db", true, "db-component", [], "aws:rds/instance:Instance"),
+                node("service", true, "", ["db-component"], "aws:ecs/service:Service"),
+            ];
+            const estimate = estimateFirstDeploy(nodes);
+            expect(estimate.criticalPath.map((s) => s.name)).to.deep.equal(["db", "service"]);
+            expect(estimate.totalMinutes).to.equal(10 + 2); // Single-AZ RDS, then a service with no grace period.
+        });
+    });
+
+    describe("what a release touches", () => {
+        it("moves every service image to the next patch version and nothing else", () => {
+            const config = readStackConfig("production").config;
+            const { config: next, change } = imageOnlyChange(config);
+            expect(change).to.include("ghcr.io/dygsom/fraud-api:1.4.2 → 1.4.3");
+            const changedKeys = Object.keys(next).filter((k) => next[k] !== config[k]);
+            expect(changedKeys).to.deep.equal(["fraud-platform:services"]);
+        });
+
+        it("production: replaces the task definitions and updates the ECS services; the rollout includes the canary and the bakes", () => {
+            const { release } = report("production").report;
+            const replaced = release.changes.filter((c) => c.op === "replace").map((c) => c.type);
+            expect(replaced).to.deep.equal(["aws:ecs/taskDefinition:TaskDefinition", "aws:ecs/taskDefinition:TaskDefinition", "aws:ecs/taskDefinition:TaskDefinition"]);
+            const updated = release.changes.filter((c) => c.op === "update");
+            expect(updated.map((c) => c.type)).to.deep.equal(["aws:ecs/service:Service", "aws:ecs/service:Service", "aws:ecs/service:Service"]);
+            for (const u of updated) expect(u.properties).to.deep.equal(["taskDefinition"]);
+            expect(release.changes.some((c) => c.type === "aws:rds/instance:Instance")).to.equal(false);
+            // api: 5 min canary bake + 10 min bake, besides starting tasks and draining.
+            const api = release.stages.filter((s) => s.resource.endsWith("api-service"));
+            expect(api.map((s) => s.minutes)).to.include.members([5, 10]);
+            expect(release.rolloutMinutes).to.be.at.least(15);
+        });
+
+        it("staging: updates the one App Platform app in place, its pre-deploy jobs (migrations) first", () => {
+            const { release } = report("staging").report;
+            expect(release.changes.map((c) => [c.op, c.type, c.properties])).to.deep.equal([["update", "digitalocean:index/app:App", ["spec"]]]);
+            expect(release.stages[0].stage).to.match(/pre-deploy job/);
+        });
+
+        it("dev: replaces the containers whose image changed, as the Docker provider does", () => {
+            const { release } = report("dev").report;
+            const replaced = release.changes.filter((c) => c.op === "replace").map((c) => c.name);
+            expect(replaced).to.include.members(["fraud-dev-app-api", "fraud-dev-app-worker", "fraud-dev-app-ml"]);
+            expect(release.changes.some((c) => c.name.includes("postgres"))).to.equal(false);
+        });
+
+        it("diffRuns: an input from a replaced resource changes its dependents; an ignored input does not", () => {
+            const r = (urn: string, type: string, inputs: Record<string, unknown>, propertyDependencies: Record<string, string[]> = {}, ignoreChanges: string[] = []): RunResource => ({
+                urn,
+                type,
+                name: urn,
+                custom: true,
+                inputs,
+                propertyDependencies,
+                ignoreChanges,
+                replaceOnChanges: [],
+            });
+            const base = [r("task", "aws:ecs/taskDefinition:TaskDefinition", { containerDefinitions: "a" }), r("svc", "aws:ecs/service:Service", { taskDefinition: "arn:1", desiredCount: 3 }, { taskDefinition: ["task"] }, ["desiredCount"])];
+            const next = [r("task", "aws:ecs/taskDefinition:TaskDefinition", { containerDefinitions: "b" }), r("svc", "aws:ecs/service:Service", { taskDefinition: "arn:1", desiredCount: 5 }, { taskDefinition: ["task"] }, ["desiredCount"])];
+            expect(diffRuns(base, next).map((c) => [c.urn, c.op, c.properties])).to.deep.equal([
+                ["task", "replace", ["containerDefinitions"]],
+                ["svc", "update", ["taskDefinition"]],
+            ]);
+        });
+    });
+
+    describe("committed reports", () => {
+        for (const stack of stacks) {
+            it(`docs/stacks/${stack}.* are what \`npm run report\` generates now`, () => {
+                for (const [name, content] of Object.entries(report(stack).files)) {
+                    const file = path.join(outDir, name);
+                    expect(fs.existsSync(file), `${path.relative(repoRoot, file)} exists (run npm run report)`).to.equal(true);
+                    expect(fs.readFileSync(file, "utf8"), `${path.relative(repoRoot, file)} is stale: run npm run report`).to.equal(content);
+                }
+            });
+        }
+
+        it("the JSON document carries the fields the issue promises", () => {
+            const document = JSON.parse(report("production").files["production.json"]) as Record<string, unknown>;
+            expect(document).to.include.keys("stack", "monthlyCostUsd", "costLines", "firstDeployMinutes", "criticalPath", "release", "diagram");
+            expect(document.release).to.include.keys("changes", "rolloutMinutes");
+            expect(document.diagram).to.equal("docs/stacks/production.svg");
+            expect(toReportResources([]).length).to.equal(0);
+        });
+    });
+});
