@@ -5,15 +5,16 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnPolicyPack } from "../tools/engine/policyProcess";
 import { repoRoot } from "../tools/engine/stackFiles";
+import { runPreviewCli } from "./cli";
 
-/** The real entry point, `npm run preview -- …`, without the policy pack (the file is refused before it would start). */
-function preview(...args: string[]) {
-    const run = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(repoRoot, "tools", "preview.ts"), ...args], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
-    return { status: run.status, output: `${run.stdout}${run.stderr}` };
+/** The real entry point, `npm run preview -- …`, asked for now and run in the background (test/cli.ts). */
+function preview(...args: string[]): Promise<{ status: number | null; output: string }> {
+    return runPreviewCli(...args).then((run) => ({ status: run.status, output: `${run.stdout}${run.stderr}` }));
 }
 const stackTrace = /\n\s+at .+:\d+:\d+\)?\n/;
 
-describe("offline preview CLI: stack files that are not valid YAML", () => {
+describe("offline preview CLI: stack files that are not valid YAML", function () {
+    this.timeout(120_000); // a run may still be queued behind others when its test starts
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-yaml-"));
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const devWith = (edit: (text: string) => string) => {
@@ -21,31 +22,36 @@ describe("offline preview CLI: stack files that are not valid YAML", () => {
         fs.writeFileSync(file, edit(fs.readFileSync(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8")));
         return file;
     };
+    const tabFile = devWith((text) => text.replace("\n    api:\n", "\n\tapi:\n"));
+    const tabRun = preview("--stack", "dev", "--file", tabFile, "--no-policies");
+    const duplicateRun = preview("--stack", "dev", "--file", devWith((text) => text.replace("  fraud-platform:backend: docker\n", "  fraud-platform:backend: docker\n  fraud-platform:backend: aws\n")), "--no-policies");
 
-    it("a tab used as indentation: file, line and column, exit 1, no stack trace", () => {
-        const file = devWith((text) => text.replace("\n    api:\n", "\n\tapi:\n"));
+    it("a tab used as indentation: file, line and column, exit 1, no stack trace", async () => {
+        const file = tabFile;
         const line = fs.readFileSync(file, "utf8").split("\n").findIndex((l) => l.startsWith("\tapi:")) + 1;
-        const run = preview("--stack", "dev", "--file", file, "--no-policies");
+        const run = await tabRun;
         expect(run.status, run.output).to.equal(1);
         expect(run.output).to.include(`${path.basename(file)}:${line}:1: is not valid YAML: Tabs are not allowed as indentation`);
         expect(run.output).to.not.match(stackTrace);
     });
 
-    it("a duplicate key: file, line and column, exit 1, no stack trace", () => {
-        const file = devWith((text) => text.replace("  fraud-platform:backend: docker\n", "  fraud-platform:backend: docker\n  fraud-platform:backend: aws\n"));
-        const run = preview("--stack", "dev", "--file", file, "--no-policies");
+    it("a duplicate key: file, line and column, exit 1, no stack trace", async () => {
+        const run = await duplicateRun;
         expect(run.status, run.output).to.equal(1);
         expect(run.output).to.match(/:6:3: is not valid YAML: Map keys must be unique/);
         expect(run.output).to.not.match(stackTrace);
     });
 });
 
-describe("offline preview CLI: mistakes in the arguments", () => {
-    it("an unknown option and an unreadable --policy-pack-config: exit 1, a message, no stack trace", () => {
-        const unknown = preview("--stak", "dev");
+describe("offline preview CLI: mistakes in the arguments", function () {
+    this.timeout(120_000);
+    const unknownRun = preview("--stak", "dev");
+    const missingRun = preview("--stack", "dev", "--policy-pack-config", path.join(os.tmpdir(), "no-such-policy-config.json"));
+    it("an unknown option and an unreadable --policy-pack-config: exit 1, a message, no stack trace", async () => {
+        const unknown = await unknownRun;
         expect(unknown.status, unknown.output).to.equal(1);
         expect(unknown.output).to.include("Unknown option '--stak'").and.include("usage:");
-        const missing = preview("--stack", "dev", "--policy-pack-config", path.join(os.tmpdir(), "no-such-policy-config.json"));
+        const missing = await missingRun;
         expect(missing.status, missing.output).to.equal(1);
         expect(missing.output).to.include("--policy-pack-config").and.include("ENOENT");
         for (const run of [unknown, missing]) expect(run.output).to.not.match(stackTrace);

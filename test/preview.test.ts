@@ -1,34 +1,15 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { repoRoot } from "../tools/engine/stackFiles";
+import { orphanedPolicyPacks, runPreviewCli } from "./cli";
 
 interface PreviewDocument {
     stack: string;
     resources: { urn: string; type: string; name: string; parent: string; inputs: Record<string, unknown>; protect: boolean; dependencies: string[] }[];
     policyViolations: { policy: string; pack: string; enforcementLevel: string; urn: string; message: string }[];
-}
-
-function preview(...args: string[]) {
-    const run = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(repoRoot, "tools", "preview.ts"), ...args], {
-        cwd: repoRoot,
-        encoding: "utf8",
-        timeout: 60_000,
-    });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-/** Policy pack processes whose parent has gone (re-parented to init): leaks of a finished preview. */
-function orphanedPolicyPacks(): string[] {
-    const ps = spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" });
-    return ps.stdout
-        .split("\n")
-        .map((line) => line.trim().split(/\s+/))
-        .filter(([, ppid, ...args]) => ppid === "1" && args.join(" ").includes("run-policy-pack"))
-        .map(([pid]) => pid);
 }
 
 function stackCopy(stack: string, edit: (config: Record<string, unknown>) => void): string {
@@ -40,12 +21,41 @@ function stackCopy(stack: string, edit: (config: Record<string, unknown>) => voi
     return file;
 }
 
-describe("offline preview CLI", () => {
-    it("enforces the policy pack: a production copy with 3-day backups exits 1 naming rds-backup-retention", () => {
-        const file = stackCopy("production", (config) => {
-            config["fraud-platform:database"] = { backupRetentionDays: 3 };
-        });
-        const run = preview("--stack", "production", "--file", file, "--json");
+function devCopy(name: string, edit: (config: Record<string, unknown>) => void): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-preview-"));
+    const file = path.join(dir, `Pulumi.${name}.yaml`);
+    const stack = YAML.parse(fs.readFileSync(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+    edit(stack.config);
+    fs.writeFileSync(file, YAML.stringify(stack));
+    return file;
+}
+
+describe("offline preview CLI", function () {
+    this.timeout(120_000); // a run may still be queued behind the others when its test starts
+    // Asked for when mocha loads this file: the CLI runs go on in the background (one at a time) while the
+    // in-process tests of the other files run, and each test below awaits its own.
+    const threeDayBackups = runPreviewCli(
+        "--stack", "production", "--file", stackCopy("production", (config) => { config["fraud-platform:database"] = { backupRetentionDays: 3 }; }), "--json",
+    );
+    const everyStack = runPreviewCli("--json");
+    const devJson = runPreviewCli("--stack", "dev", "--json");
+    const devTree = runPreviewCli("--stack", "dev");
+    const broken = runPreviewCli(
+        "--stack", "broken", "--file",
+        devCopy("broken", (config) => {
+            config["fraud-platform:backend"] = "azure";
+            config["fraud-platform:database"] = { backupRetentionDays: -1 };
+        }),
+        "--json",
+    );
+    const devSecure = runPreviewCli(
+        "--stack", "devsecure", "--file",
+        devCopy("devsecure", (config) => { config["fraud-platform:slackWebhookUrl"] = { secure: "v1:c2VjcmV0:bm90LXJlYWxseQ==" }; }),
+        "--json",
+    );
+
+    it("enforces the policy pack: a production copy with 3-day backups exits 1 naming rds-backup-retention", async () => {
+        const run = await threeDayBackups;
         expect(run.status, run.stderr).to.equal(1);
         const document = JSON.parse(run.stdout) as PreviewDocument;
         const violation = document.policyViolations.find((v) => v.policy === "rds-backup-retention");
@@ -56,16 +66,16 @@ describe("offline preview CLI", () => {
         expect(run.stderr).to.include("rds-backup-retention");
     });
 
-    it("previews every committed stack with the pack and no mandatory violation", () => {
-        const run = preview("--json");
+    it("previews every committed stack with the pack and no mandatory violation", async () => {
+        const run = await everyStack;
         expect(run.status, run.stderr).to.equal(0);
         const documents = JSON.parse(run.stdout) as { stack: string; policyViolations: { enforcementLevel: string }[] }[];
         expect(documents.map((d) => d.stack)).to.deep.equal(["dev", "production", "staging"]);
         for (const d of documents) expect(d.policyViolations.filter((v) => v.enforcementLevel === "mandatory"), d.stack).to.deep.equal([]);
     });
 
-    it("prints the dev stack as one JSON document: network, both data volumes, six or more containers with health checks", () => {
-        const run = preview("--stack", "dev", "--json");
+    it("prints the dev stack as one JSON document: network, both data volumes, six or more containers with health checks", async () => {
+        const run = await devJson;
         expect(run.status, run.stderr).to.equal(0);
         const document = JSON.parse(run.stdout) as PreviewDocument;
         expect(document.stack).to.equal("dev");
@@ -85,22 +95,16 @@ describe("offline preview CLI", () => {
         expect(JSON.stringify(postgres.inputs.envs)).to.not.match(/POSTGRES_PASSWORD=\w/);
     });
 
-    it("prints the resource tree and a count per type", () => {
-        const run = preview("--stack", "dev");
+    it("prints the resource tree and a count per type", async () => {
+        const run = await devTree;
         expect(run.status, run.stderr).to.equal(0);
         expect(run.stdout).to.match(/^pulumi:pulumi:Stack {2}fraud-platform-dev$/m);
         expect(run.stdout).to.match(/^ {4}fraud-platform:index:Environment {2}fraud-dev$/m);
         expect(run.stdout).to.match(/^\s+9 {2}docker:index\/container:Container$/m);
     });
 
-    it("exits 1 with every config problem on stderr and nothing on stdout", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-preview-"));
-        const file = path.join(dir, "Pulumi.broken.yaml");
-        const stack = YAML.parse(fs.readFileSync(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8"));
-        stack.config["fraud-platform:backend"] = "azure";
-        stack.config["fraud-platform:database"] = { backupRetentionDays: -1 };
-        fs.writeFileSync(file, YAML.stringify(stack));
-        const run = preview("--stack", "broken", "--file", file, "--json");
+    it("exits 1 with every config problem on stderr and nothing on stdout", async () => {
+        const run = await broken;
         expect(run.status).to.equal(1);
         expect(run.stdout.trim()).to.equal("");
         expect(run.stderr).to.include("fraud-platform:backend").and.include('"azure"');
@@ -109,13 +113,8 @@ describe("offline preview CLI", () => {
         expect(orphanedPolicyPacks()).to.deep.equal([]);
     });
 
-    it("stands a placeholder secret in for each secure value, says so, and prints secrets as [secret]", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-preview-"));
-        const file = path.join(dir, "Pulumi.devsecure.yaml");
-        const stack = YAML.parse(fs.readFileSync(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8"));
-        stack.config["fraud-platform:slackWebhookUrl"] = { secure: "v1:c2VjcmV0:bm90LXJlYWxseQ==" };
-        fs.writeFileSync(file, YAML.stringify(stack));
-        const run = preview("--stack", "devsecure", "--file", file, "--json");
+    it("stands a placeholder secret in for each secure value, says so, and prints secrets as [secret]", async () => {
+        const run = await devSecure;
         expect(run.status, run.stderr).to.equal(0);
         expect(run.stderr).to.include("fraud-platform:slackWebhookUrl").and.include("placeholder");
         const document = JSON.parse(run.stdout) as PreviewDocument;
