@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { listStacks, readStackConfig, repoRoot } from "../tools/engine/stackFiles";
 import { estimateCost } from "../tools/report/cost";
-import { estimateFirstDeploy, type DeployNode } from "../tools/report/deployTime";
+import type { GraphResource } from "../tools/engine/deployTime";
+import { estimateFirstDeploy } from "../tools/report/deployTime";
 import { reportFiles, type ReportFiles } from "../tools/report/files";
-import { diffRuns, type RunResource } from "../tools/report/releaseDiff";
 import { imageOnlyChange, releaseRuns } from "../tools/report/report";
 import { toReportResources, type ReportResource } from "../tools/report/types";
 
@@ -54,10 +54,14 @@ describe("npm run report", function () {
             expect(line(production, /gp3 storage/).monthlyUsd).to.equal(4.6); // 20 GB × 2 (Multi-AZ) × 0.115
             expect(line(production, /Secrets Manager/).monthlyUsd).to.equal(1.6); // 4 × 0.40
             expect(line(production, /dashboards/).monthlyUsd).to.equal(3);
-            // 43.25 + 14.42 + 57.67 + 65.70 + 7.30 + 58.40 + 7.30 (ALB addresses) + 16.43 + 3.30 (33 alarm metrics) + 3.00 + 4.60 + 1.60
-            expect(production.report.monthlyCostUsd).to.equal(282.97);
-            // 4.50 NAT data + 9.00 data out + 5.84 LCU + 7.50 logs, each at its stated assumption.
-            expect(production.report.usageCostUsd).to.equal(26.84);
+            expect(line(production, /CloudWatch alarms/).monthlyUsd).to.equal(3.9); // 39 alarm metrics × 0.10
+            // 43.25 + 14.42 + 57.67 + 65.70 + 7.30 + 58.40 + 7.30 (ALB addresses) + 16.43 + 3.90 + 3.00 + 4.60 + 1.60
+            expect(production.report.monthlyCostUsd).to.equal(283.57);
+            // 4.50 NAT data (100 GB × 0.045) + 9.00 data out (100 GB × 0.09) + 5.84 LCU (730 × 0.008) + 17.50 logs
+            // (7 log groups × 5 GB × 0.50) + 0.46 S3 (2 buckets × 10 GB × 0.023) + 0 Lambda (inside the free tier).
+            expect(line(production, /CloudWatch Logs ingestion/).monthlyUsd).to.equal(17.5);
+            expect(line(production, /^S3 Standard storage$/).monthlyUsd).to.equal(0.46);
+            expect(production.report.usageCostUsd).to.equal(37.3);
         });
 
         it("counts one alarm metric per metric an alarm watches (metric-math alarms count each)", () => {
@@ -76,14 +80,25 @@ describe("npm run report", function () {
             expect(production.files["production.md"]).to.include("not priced");
         });
 
+        it("prices the deployment hook's Lambda function as usage inside the free tier, not as an unknown", () => {
+            const lambda = line(report("production"), /^Lambda requests and duration$/);
+            expect(lambda.basis).to.equal("usage");
+            expect(lambda.monthlyUsd).to.equal(0);
+            expect(lambda.unitPriceUsd).to.equal(0.0000002); // $0.20 per million requests beyond the free million
+            expect(lambda.assumption).to.match(/free tier/);
+        });
+
         it("prices staging's App Platform instances and managed Valkey nodes per month", () => {
             const staging = report("staging");
             expect(line(staging, /^api service: 1 × App Platform apps-s-1vcpu-0\.5gb/).monthlyUsd).to.equal(5);
             expect(line(staging, /^worker: 1 × App Platform apps-s-1vcpu-0\.5gb/).monthlyUsd).to.equal(5);
-            expect(line(staging, /^Valkey db-s-1vcpu-1gb × 3 nodes/).monthlyUsd).to.equal(45);
+            expect(line(staging, /^Valkey db-s-1vcpu-1gb × 1 node$/).monthlyUsd).to.equal(15);
             expect(line(staging, /^ml service: 1 × App Platform apps-s-1vcpu-1gb/).monthlyUsd).to.equal(12);
-            expect(line(staging, /^PostgreSQL db-s-1vcpu-2gb/).monthlyUsd).to.equal(null);
-            expect(staging.report.monthlyCostUsd).to.equal(5 + 5 + 12 + 45);
+            expect(line(staging, /^PostgreSQL db-s-1vcpu-2gb × 1 node$/).monthlyUsd).to.equal(null);
+            expect(line(staging, /^Uptime checks$/).monthlyUsd).to.equal(null);
+            // The app's `databases` components attach these clusters: billed as the clusters, not again.
+            expect(staging.report.costLines.some((l) => /database component/.test(l.item))).to.equal(false);
+            expect(staging.report.monthlyCostUsd).to.equal(5 + 5 + 12 + 15);
         });
 
         it("puts the dev stack (local Docker) at no cloud cost", () => {
@@ -140,11 +155,13 @@ describe("npm run report", function () {
             }
             const production = report("production").report;
             expect(production.slowestResource.type).to.equal("aws:rds/instance:Instance");
+            expect(production.slowestResource.minutes).to.equal(20); // Multi-AZ, from the engine's one creation-time table
+            expect(production.slowestResource.basis).to.match(/^Multi-AZ: hashicorp\/terraform#498/);
             expect(production.criticalPath.map((s) => s.type)).to.include("aws:rds/instance:Instance");
         });
 
-        it("waits for a component's children when a resource depends on the component", () => {
-            const node = (urn: string, custom: boolean, parent: string, dependencies: string[], type = "test:index:Thing"): DeployNode => ({ urn, type, name: urn, parent, custom, dependencies, inputs: {} });
+        it("reads the engine's model: waits for a component's children, times each resource by its type and inputs", () => {
+            const node = (urn: string, custom: boolean, parent: string, dependencies: string[], type = "test:index:Thing"): GraphResource => ({ urn, type, parent, custom, dependencies, propertyDependencies: {}, inputs: {} });
             const nodes = [
                 node("db-component", false, "", [], "fraud-platform:index:Database"),
                 node("db", true, "db-component", [], "aws:rds/instance:Instance"),
@@ -167,11 +184,16 @@ describe("npm run report", function () {
 
         it("production: replaces the task definitions and updates the ECS services; the rollout includes the canary and the bakes", () => {
             const { release } = report("production").report;
-            const replaced = release.changes.filter((c) => c.op === "replace").map((c) => c.type);
-            expect(replaced).to.deep.equal(["aws:ecs/taskDefinition:TaskDefinition", "aws:ecs/taskDefinition:TaskDefinition", "aws:ecs/taskDefinition:TaskDefinition"]);
+            // The three services' task definitions and the one-off migration task definition (same image).
+            const replaced = release.changes.filter((c) => c.op === "replace");
+            expect(replaced.map((c) => c.name).sort()).to.deep.equal(["api", "migrate", "ml", "worker"].map((s) => `fraud-production-app-${s}-task`));
+            for (const r of replaced) expect(r.type).to.equal("aws:ecs/taskDefinition:TaskDefinition");
             const updated = release.changes.filter((c) => c.op === "update");
-            expect(updated.map((c) => c.type)).to.deep.equal(["aws:ecs/service:Service", "aws:ecs/service:Service", "aws:ecs/service:Service"]);
-            for (const u of updated) expect(u.properties).to.deep.equal(["taskDefinition"]);
+            expect(updated.map((c) => c.name).sort()).to.deep.equal(["api", "ml", "worker"].map((s) => `fraud-production-app-${s}-service`));
+            for (const u of updated) expect(u.type).to.equal("aws:ecs/service:Service");
+            // The api's migration hook names the new migration task definition, so its deploymentConfiguration changes too.
+            for (const u of updated) expect(u.properties).to.deep.equal(u.name.endsWith("api-service") ? ["deploymentConfiguration", "taskDefinition"] : ["taskDefinition"]);
+            expect(release.changes.filter((c) => c.op === "create" || c.op === "delete")).to.deep.equal([]);
             expect(release.changes.some((c) => c.type === "aws:rds/instance:Instance")).to.equal(false);
             // api: 5 min canary bake + 10 min bake, besides starting tasks and draining.
             const api = release.stages.filter((s) => s.resource.endsWith("api-service"));
@@ -190,25 +212,6 @@ describe("npm run report", function () {
             const replaced = release.changes.filter((c) => c.op === "replace").map((c) => c.name);
             expect(replaced).to.include.members(["fraud-dev-app-api", "fraud-dev-app-worker", "fraud-dev-app-ml"]);
             expect(release.changes.some((c) => c.name.includes("postgres"))).to.equal(false);
-        });
-
-        it("diffRuns: an input from a replaced resource changes its dependents; an ignored input does not", () => {
-            const r = (urn: string, type: string, inputs: Record<string, unknown>, propertyDependencies: Record<string, string[]> = {}, ignoreChanges: string[] = []): RunResource => ({
-                urn,
-                type,
-                name: urn,
-                custom: true,
-                inputs,
-                propertyDependencies,
-                ignoreChanges,
-                replaceOnChanges: [],
-            });
-            const base = [r("task", "aws:ecs/taskDefinition:TaskDefinition", { containerDefinitions: "a" }), r("svc", "aws:ecs/service:Service", { taskDefinition: "arn:1", desiredCount: 3 }, { taskDefinition: ["task"] }, ["desiredCount"])];
-            const next = [r("task", "aws:ecs/taskDefinition:TaskDefinition", { containerDefinitions: "b" }), r("svc", "aws:ecs/service:Service", { taskDefinition: "arn:1", desiredCount: 5 }, { taskDefinition: ["task"] }, ["desiredCount"])];
-            expect(diffRuns(base, next).map((c) => [c.urn, c.op, c.properties])).to.deep.equal([
-                ["task", "replace", ["containerDefinitions"]],
-                ["svc", "update", ["taskDefinition"]],
-            ]);
         });
     });
 

@@ -1,9 +1,12 @@
 /**
  * A model of how long a first `pulumi up` takes: the engine creates a resource as soon as everything it
  * waits for exists, so the deploy takes as long as the slowest chain of dependencies, each resource
- * counted at a typical creation time for its type. Used by the tests (the first deploy must not be
- * serialised behind the database) and reusable for a report.
+ * counted at a typical creation time for its type and inputs (creationTimes.ts, the one table). Used by the
+ * tests (the first deploy must not be serialised behind the database) and by `npm run report`.
  */
+import { creationTime, type CreationRule, type CreationTime } from "./creationTimes";
+
+export { creationTime, quickCreation, typicalCreationTimes, type CreationRule, type CreationTime } from "./creationTimes";
 
 /** What the model needs of a registered resource (a subset of the emulator's RecordedResource). */
 export interface GraphResource {
@@ -14,77 +17,31 @@ export interface GraphResource {
     parent: string;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
-}
-
-export interface CreationTime {
-    seconds: number;
-    /** Why this figure: a document, or what the figure is made of. */
-    source: string;
+    /** Inputs, for the creation times that depend on them (Multi-AZ, grace periods, jobs); absent: defaults. */
+    inputs?: Record<string, unknown>;
 }
 
 /**
- * Typical creation times, in seconds, of the types that take long enough to matter; every other type is an
- * API call or two ({@link quickCreation}). Typical means the median a team sees, not the provider's timeout.
- */
-export const typicalCreationTimes: Readonly<Record<string, CreationTime>> = {
-    "aws:rds/instance:Instance": {
-        seconds: 15 * 60,
-        source: "Multi-AZ PostgreSQL on gp3: about 15 minutes (issue 9; RDS creates the primary, then the standby by snapshot and sync). Provider create timeout 40 m: terraform-provider-aws internal/service/rds/instance.go",
-    },
-    "aws:elasticache/replicationGroup:ReplicationGroup": {
-        seconds: 12 * 60,
-        source: "Redis, 3 nodes, Multi-AZ with encryption: 10-15 minutes (primary, then replicas). Provider create timeout 60 m: terraform-provider-aws internal/service/elasticache/replication_group.go",
-    },
-    "aws:rds/snapshot:Snapshot": {
-        seconds: 5 * 60,
-        source: "A manual snapshot of a small instance; the provider waits until it is available (terraform-provider-aws internal/service/rds/snapshot.go, create timeout 20 m)",
-    },
-    "aws:lb/loadBalancer:LoadBalancer": {
-        seconds: 3 * 60,
-        source: "ALB from provisioning to active, which the provider waits for (terraform-provider-aws internal/service/elbv2/load_balancer.go, waitLoadBalancerActive)",
-    },
-    "aws:ec2/natGateway:NatGateway": {
-        seconds: 2 * 60,
-        source: "NAT gateway from pending to available, which the provider waits for (terraform-provider-aws internal/service/ec2/vpc_nat_gateway.go)",
-    },
-    "aws:ec2/vpcEndpoint:VpcEndpoint": {
-        seconds: 2 * 60,
-        source: "Interface endpoint from pending to available (terraform-provider-aws internal/service/ec2/vpc_endpoint.go, waitVPCEndpointAvailable)",
-    },
-    "aws:servicediscovery/httpNamespace:HttpNamespace": {
-        seconds: 60,
-        source: "Cloud Map creates namespaces asynchronously; the provider polls the operation (terraform-provider-aws internal/service/servicediscovery/http_namespace.go)",
-    },
-    "aws:ecs/service:Service": {
-        seconds: 2 * 60,
-        source:
-            "With waitForSteadyState: Fargate tasks provisioned, image pulled and started (about a minute), then health checks (2 × 10 s) and Service Connect registration",
-    },
-    "aws:lambda/function:Function": { seconds: 10, source: "CreateFunction, then the provider waits for State Active (a few seconds)" },
-    "aws:iam/role:Role": { seconds: 5, source: "CreateRole plus the provider's wait for IAM propagation" },
-};
-
-/** Everything not in {@link typicalCreationTimes}: one or two API calls. */
-export const quickCreation: CreationTime = { seconds: 5, source: "a create call or two" };
-
-/**
- * Extra seconds per service URN suffix (the api's deployment also runs the migration task through its
- * lifecycle hook). Applied on top of the type's time for resources whose name ends with the key.
+ * Extra seconds per URN suffix, on top of the type's time, for resources whose URN ends with the key (the
+ * api's deployment also runs the migration task through its lifecycle hook). `times` replaces the
+ * creation-time table (e.g. without a type); `timeOf` replaces the lookup altogether (the report's rollout
+ * model times each changed resource by its rollout stages).
  */
 export interface DeployTimeOptions {
     extraSeconds?: Record<string, number>;
-    times?: Readonly<Record<string, CreationTime>>;
+    times?: Readonly<Record<string, CreationRule>>;
+    timeOf?: (resource: GraphResource) => CreationTime;
 }
 
 export interface DeployTimeModel {
     /** Seconds until the last resource exists. */
     totalSeconds: number;
     /** The single slowest resource and its own time. */
-    slowest: { urn: string; type: string; seconds: number };
+    slowest: { urn: string; type: string; seconds: number; source: string };
     /** `totalSeconds / slowest.seconds`. */
     ratio: number;
     /** The chain that decides the total, first to last. */
-    criticalPath: { urn: string; type: string; startSeconds: number; finishSeconds: number }[];
+    criticalPath: { urn: string; type: string; startSeconds: number; finishSeconds: number; source: string }[];
     /** Finish time of each custom resource. */
     finish: Map<string, number>;
 }
@@ -140,14 +97,23 @@ export function waitsTransitively(graph: Map<string, Set<string>>, from: string,
 
 /** The first deploy of these resources, every one created as soon as what it waits for exists. */
 export function modelFirstDeploy(resources: GraphResource[], options: DeployTimeOptions = {}): DeployTimeModel {
-    const times = options.times ?? typicalCreationTimes;
     const graph = waitsFor(resources);
-    const typeOf = new Map(resources.map((r) => [r.urn, r.type]));
-    const own = (urn: string) => {
-        const base = (times[typeOf.get(urn) ?? ""] ?? quickCreation).seconds;
-        const extra = Object.entries(options.extraSeconds ?? {}).find(([suffix]) => urn.endsWith(suffix))?.[1] ?? 0;
-        return base + extra;
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const typeOf = (urn: string) => byUrn.get(urn)?.type ?? "";
+    const timeOf = options.timeOf ?? ((resource: GraphResource) => creationTime(resource, options.times));
+    const ownTimes = new Map<string, CreationTime>();
+    const ownTime = (urn: string): CreationTime => {
+        let known = ownTimes.get(urn);
+        if (known === undefined) {
+            const resource = byUrn.get(urn);
+            const base = resource ? timeOf(resource) : { seconds: 0, source: "not registered" };
+            const extra = Object.entries(options.extraSeconds ?? {}).find(([suffix]) => urn.endsWith(suffix))?.[1] ?? 0;
+            known = extra === 0 ? base : { seconds: base.seconds + extra, source: `${base.source}; plus ${extra} s` };
+            ownTimes.set(urn, known);
+        }
+        return known;
     };
+    const own = (urn: string) => ownTime(urn).seconds;
     const finish = new Map<string, number>();
     const via = new Map<string, string | undefined>();
     const visiting = new Set<string>();
@@ -176,8 +142,8 @@ export function modelFirstDeploy(resources: GraphResource[], options: DeployTime
     const slowestUrn = [...graph.keys()].reduce((best, urn) => (own(urn) > own(best) ? urn : best), [...graph.keys()][0] ?? "");
     const criticalPath: DeployTimeModel["criticalPath"] = [];
     for (let urn: string | undefined = lastUrn; urn !== undefined && urn !== ""; urn = via.get(urn)) {
-        criticalPath.unshift({ urn, type: typeOf.get(urn) ?? "", startSeconds: finish.get(urn)! - own(urn), finishSeconds: finish.get(urn)! });
+        criticalPath.unshift({ urn, type: typeOf(urn), startSeconds: finish.get(urn)! - own(urn), finishSeconds: finish.get(urn)!, source: ownTime(urn).source });
     }
-    const slowest = { urn: slowestUrn, type: typeOf.get(slowestUrn) ?? "", seconds: own(slowestUrn) };
+    const slowest = { urn: slowestUrn, type: typeOf(slowestUrn), seconds: own(slowestUrn), source: slowestUrn === "" ? "" : ownTime(slowestUrn).source };
     return { totalSeconds, slowest, ratio: slowest.seconds === 0 ? 0 : totalSeconds / slowest.seconds, criticalPath, finish };
 }

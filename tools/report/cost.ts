@@ -39,6 +39,8 @@ export interface CostEstimate {
 
 /** Usage assumptions, stated in the report next to each usage line. */
 export const usageAssumptions = {
+    s3StoredGbPerBucket: 10,
+    lambdaInvocationsPerFunction: 30,
     natProcessedGb: 100,
     dataTransferOutGb: 100,
     albAverageLcu: 1,
@@ -120,9 +122,7 @@ const noChargeOfTheirOwn: Record<string, string> = {
 
 /** Types billed only by use, for which the table has no price: shown, never silently zero. */
 const usageOnlyNotPriced: Record<string, string> = {
-    "aws:s3/bucket:Bucket": "S3 storage and requests (usage; no S3 price in the table)",
     "aws:sns/topic:Topic": "SNS publishes and deliveries (usage; no SNS price in the table)",
-    "aws:lambda/function:Function": "Lambda requests and duration (usage; no Lambda price in the table)",
     "aws:cloudwatch/eventRule:EventRule": "EventBridge events (usage; no EventBridge price in the table)",
     "aws:servicediscovery/httpNamespace:HttpNamespace": "Cloud Map registrations and lookups (usage; no Cloud Map price in the table)",
     "aws:rds/snapshot:Snapshot": "manual snapshot storage (usage; grows with the database)",
@@ -334,6 +334,32 @@ export function estimateCost(resources: ReportResource[], config: Record<string,
                     ...aws(awsUsEast1.cloudwatchLogsIngestGb),
                 });
                 break;
+            case "aws:s3/bucket:Bucket":
+                lines.add({
+                    category: "storage",
+                    item: "S3 Standard storage",
+                    resources: [r.name],
+                    quantity: usageAssumptions.s3StoredGbPerBucket,
+                    unit: "GB-month",
+                    basis: "usage",
+                    assumption: `${usageAssumptions.s3StoredGbPerBucket} GB stored per bucket; requests not priced`,
+                    ...aws(awsUsEast1.s3StandardGbMonth),
+                });
+                break;
+            case "aws:lambda/function:Function":
+                // Invoked by deployments (lifecycle hooks), not by traffic: far inside Lambda's monthly free tier.
+                lines.add({
+                    category: "compute",
+                    item: "Lambda requests and duration",
+                    resources: [r.name],
+                    quantity: usageAssumptions.lambdaInvocationsPerFunction,
+                    unit: "request",
+                    basis: "usage",
+                    assumption: `${usageAssumptions.lambdaInvocationsPerFunction} invocations per function per month (one per deployment), within the free tier of 1 million requests and 400,000 GB-seconds a month: effectively free`,
+                    ...aws(awsUsEast1.lambdaRequest),
+                    monthlyUsd: awsPriced ? 0 : null,
+                });
+                break;
             case "aws:secretsmanager/secret:Secret":
                 lines.add({ category: "secrets", item: "Secrets Manager secrets", resources: [r.name], quantity: 1, unit: "secret-month", basis: "fixed", ...aws(awsUsEast1.secretMonth) });
                 break;
@@ -458,6 +484,9 @@ function priceApp(app: ReportResource, lines: Lines): void {
     }
     for (const entry of arrayInput(spec.databases)) {
         const c = recordInput(entry) ?? {};
+        // A production component attaches an existing managed cluster (`cluster_name`), billed as that
+        // cluster's nodes (its own line); only a dev database is a priced component of the app.
+        if (c.production === true && c.clusterName !== undefined) continue;
         lines.add({
             category: "database",
             item: `App Platform ${c.production === true ? "" : "dev "}database component ${stringInput(c.name) ?? ""}`.trim(),

@@ -35,7 +35,12 @@ export const awsUsEast1 = {
         "db.t4g.micro": { usd: 0.016, unit: "instance-hour", source: infratallyRds },
         "db.t4g.small": { usd: 0.032, unit: "instance-hour", source: infratallyRds },
         "db.t4g.medium": { usd: 0.065, unit: "instance-hour", source: infratallyRds },
-        "db.r6g.large": { usd: null, unit: "instance-hour", source: "", note: notFound("AWS RDS pricing page tables are not in the stored copies") },
+        "db.r6g.large": {
+            usd: null,
+            unit: "instance-hour",
+            source: "",
+            note: notFound("the stored copies of aws.amazon.com/rds/postgresql/pricing and aws.amazon.com/rds/pricing carry no rate tables; the third-party guides found (usage.ai, infratally.com, selfhost.dev, cloudburn.io) give no db.r6g.large rate"),
+        },
         "db.r5.large": { usd: null, unit: "instance-hour", source: "", note: notFound("AWS RDS pricing page tables are not in the stored copies") },
     } as Record<string, PriceFact>,
     rdsMultiAzFactor: {
@@ -55,7 +60,12 @@ export const awsUsEast1 = {
     },
     /** ElastiCache (Redis OSS), per node-hour, by node type. */
     elasticacheNodeHour: {
-        "cache.r6g.large": { usd: null, unit: "node-hour", source: "", note: notFound("the AWS ElastiCache pricing page's on-demand table is not in the stored copies") },
+        "cache.r6g.large": {
+            usd: null,
+            unit: "node-hour",
+            source: "",
+            note: notFound("the stored copies of aws.amazon.com/elasticache/pricing stop before the on-demand node table; c3x.dev and cloudburn.io guides give no cache.r6g.large rate"),
+        },
     } as Record<string, PriceFact>,
     albHour: { usd: 0.0225, unit: "ALB-hour", source: "https://cloud-horizons.com/blog/alb-the-line-item-nobody-watches/ (hourly base $0.0225 per ALB per hour; LCU-hour $0.008)" },
     albLcuHour: { usd: 0.008, unit: "LCU-hour", source: "https://cloud-horizons.com/blog/alb-the-line-item-nobody-watches/ (LCU-hour bills $0.008 each)" },
@@ -97,7 +107,16 @@ export const awsUsEast1 = {
         unit: "secret-month",
         source: "https://hivebook.wiki/wiki/aws-secrets-manager-rotated-secrets-dynamic-db-credentials-kms ($0.40 per secret per month + $0.05 per 10k API calls)",
     },
-    s3StandardGbMonth: { usd: null, unit: "GB-month", source: "", note: notFound("S3 Standard storage") },
+    s3StandardGbMonth: {
+        usd: 0.023,
+        unit: "GB-month",
+        source: "https://devnotes.tech/understanding-aws-s3-pricing-a-complete-cost-breakdown-with-examples (S3 Standard: pricing starts at $0.023 per GB/month, US East region; first tier)",
+    },
+    lambdaRequest: {
+        usd: 0.0000002,
+        unit: "request",
+        source: "https://docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html (free tier 1 million requests per month, then $0.20 per 1 million; 400,000 GB-seconds per month free, then $0.00001667 per GB-second)",
+    },
 } as const;
 
 const dotsInstanceSize =
@@ -123,8 +142,18 @@ export const digitalOcean = {
             source: "https://gist.github.com/fakhrullah/26edc80e92ceaebdf412fd5bfb6d0f01 (DigitalOcean managed db, 1 vCPU 1 GB: 1 node $15, 3 nodes $45 per month)",
             note: "third-party transcription of DigitalOcean's page, date not stated",
         },
-        "db-s-1vcpu-2gb": { usd: null, unit: "node-month", source: "", note: notFound("DigitalOcean Managed Databases pricing for this slug") },
+        "db-s-1vcpu-2gb": {
+            usd: null,
+            unit: "node-month",
+            source: "",
+            note: notFound("docs.digitalocean.com/products/databases/postgresql/details/pricing is not among the stored pages; only unattributable third-party module READMEs name a figure"),
+        },
     } as Record<string, PriceFact>,
     appBandwidthAllowanceGib: { usd: null, unit: "GiB per instance-month included", source: dotsInstanceSize },
-    uptimeCheckMonth: { usd: null, unit: "check-month", source: "", note: notFound("DigitalOcean Uptime check pricing") },
+    uptimeCheckMonth: {
+        usd: null,
+        unit: "check-month",
+        source: "",
+        note: notFound("the stored DigitalOcean Uptime docs (product, reference, API pages) state no price"),
+    },
 } as const;

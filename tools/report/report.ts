@@ -10,7 +10,7 @@ import { readStackConfig, repoRoot } from "../engine/stackFiles";
 import { describeArchitecture, type Architecture } from "./architecture";
 import { estimateCost, type CostEstimate, type CostLine } from "./cost";
 import { estimateFirstDeploy, type DeployStep } from "./deployTime";
-import { diffRuns, toRunResources, type ResourceChange } from "./releaseDiff";
+import { releaseChanges, type ResourceChange } from "./releaseDiff";
 import { estimateRollout, type RolloutStage } from "./rollout";
 import { atSeed001Sizing, seed001Applies } from "./seed001";
 import { priceTableDate } from "./prices";
@@ -134,7 +134,7 @@ export function buildStackReport(stack: string, runs: ProgramRuns, outDir: strin
     const cost = estimateCost(resources, runs.config);
     const architecture = describeArchitecture(resources);
     const deploy = estimateFirstDeploy(resources);
-    const changes = diffRuns(toRunResources(runs.base), toRunResources(runs.next));
+    const changes = releaseChanges(runs.base, runs.next);
     const rollout = estimateRollout(changes, toReportResources(runs.next));
     const counts = new Map<string, number>();
     for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);

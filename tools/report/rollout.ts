@@ -3,8 +3,8 @@
  * first-deploy model, each taking its update or replacement time. A service's update time is its rollout,
  * stage by stage (migration job, canary, bakes, draining), read from the inputs the backends register.
  */
-import { estimateFirstDeploy, type DeployNode } from "./deployTime";
-import { creationTime } from "./creationTimes";
+import { creationTime } from "../engine/creationTimes";
+import { estimateFirstDeploy } from "./deployTime";
 import type { ResourceChange } from "./releaseDiff";
 import { arrayInput, numberInput, recordInput, stringInput, type ReportResource } from "./types";
 
@@ -75,8 +75,8 @@ function appStages(app: ReportResource): RolloutStage[] {
 function stagesOf(resource: ReportResource, change: ResourceChange, resources: ReportResource[]): RolloutStage[] {
     if (resource.type === "aws:ecs/service:Service" && change.properties.includes("taskDefinition")) return ecsServiceStages(resource, resources);
     if (resource.type === "digitalocean:index/app:App" && change.properties.includes("spec")) return appStages(resource);
-    const time = change.op === "update" ? { minutes: 0.1, basis: "API call" } : creationTime(resource);
-    return [{ resource: resource.name, stage: change.op === "create" ? "create" : change.op === "replace" ? "replace (create the new one)" : change.op, minutes: time.minutes, basis: time.basis }];
+    const time = change.op === "update" ? { seconds: 6, source: "API call" } : creationTime(resource);
+    return [{ resource: resource.name, stage: change.op === "create" ? "create" : change.op === "replace" ? "replace (create the new one)" : change.op, minutes: time.seconds / 60, basis: time.source }];
 }
 
 export function estimateRollout(changes: ResourceChange[], resources: ReportResource[]): RolloutEstimate {
@@ -87,11 +87,13 @@ export function estimateRollout(changes: ResourceChange[], resources: ReportReso
         const r = byUrn.get(c.urn);
         if (r) stagesByUrn.set(c.urn, stagesOf(r, c, resources));
     }
-    // Unchanged resources take no time but still carry the ordering between changed ones.
-    const nodes: DeployNode[] = resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, custom: r.custom, dependencies: r.dependencies, inputs: r.inputs }));
-    const estimate = estimateFirstDeploy(nodes, (n) => {
-        const stages = stagesByUrn.get(n.urn);
-        return stages ? { minutes: stages.reduce((t, s) => t + s.minutes, 0), basis: "rollout stages" } : { minutes: 0, basis: "unchanged" };
+    // The engine's deploy model, each changed resource timed by its stages; unchanged resources take no
+    // time but still carry the ordering between changed ones.
+    const estimate = estimateFirstDeploy(resources, {
+        timeOf: (r) => {
+            const stages = stagesByUrn.get(r.urn);
+            return stages ? { seconds: stages.reduce((t, s) => t + s.minutes * 60, 0), source: "rollout stages" } : { seconds: 0, source: "unchanged" };
+        },
     });
     const round1 = (n: number) => Math.round(n * 10) / 10;
     return {
