@@ -18,25 +18,40 @@ const configDir = path.join(__dirname, "..", "policies", "config");
 const program = require(path.join(__dirname, "..", "index.ts")) as () => Promise<Record<string, unknown>>;
 const packs: Record<"production" | "staging" | "dev", RunningPolicyPack> = {} as never;
 
-const start = (stack: keyof typeof packs) => {
+const start = (stack: keyof typeof packs, dryRun = true) => {
     const file = readStackConfig(stack);
     return startPolicyPack({
         stack: { name: stack, project: file.project, config: file.config, secretKeys: file.secretKeys },
         config: path.join(configDir, `${stack}.json`),
         onOutput: () => undefined,
         startTimeoutMs: 110_000,
+        dryRun,
     });
 };
 
+// The packs start when mocha loads this file, in their own processes, so their start (the first one
+// type-checks and caches the pack, as the CLI's ts-node does; the others then start warm) overlaps the
+// other files' tests instead of holding up the whole run. The suites below await them.
+const packsStarting = (async () => {
+    const production = await start("production");
+    const [staging, dev] = await Promise.all([start("staging"), start("dev")]);
+    // `pulumi up` analyzes with dryRun false: the rules a preview cannot run (known containerDefinitions) gate there.
+    const productionUpdate = await start("production", false);
+    return { production, staging, dev, productionUpdate };
+})();
+packsStarting.catch(() => undefined); // reported by the suites' `before`, not as an unhandled rejection
+let productionUpdatePack: RunningPolicyPack;
+
+describe("policy pack, through its analyzer", function () {
 before(async function () {
     this.timeout(120_000);
-    // The first start type-checks and caches the pack (ts-node, as the CLI runs it); the others then start warm.
-    packs.production = await start("production");
-    [packs.staging, packs.dev] = await Promise.all([start("staging"), start("dev")]);
+    const started = await packsStarting;
+    Object.assign(packs, { production: started.production, staging: started.staging, dev: started.dev });
+    productionUpdatePack = started.productionUpdate;
 });
 
 after(async () => {
-    await Promise.all(Object.values(packs).map((pack) => pack.close()));
+    await Promise.all([...Object.values(packs), productionUpdatePack].filter((pack) => pack !== undefined).map((pack) => pack.close()));
 });
 
 // ---- Fixtures: resources as the emulated engine records them.
@@ -877,14 +892,9 @@ describe("stacks in the repository", function () {
     it("production passes every policy at update time too, including the ones a preview cannot run", async () => {
         // In a preview containerDefinitions is unknown, so ecs-task-container-health-checks is only advisory there;
         // `pulumi up` runs it on known values. Emulate that: an update run, analyzed by a pack told it is not a preview.
-        const file = readStackConfig("production");
         const update = await updateStack("production", deployable("production"));
-        const pack = await startPolicyPack({
-            stack: { name: "production", project: file.project, config: file.config, secretKeys: file.secretKeys },
-            config: path.join(configDir, "production.json"),
-            dryRun: false,
-        });
-        try {
+        const pack = productionUpdatePack;
+        {
             const violations = await pack.analyze(update.resources);
             expect(violations.map((v) => `${v.enforcementLevel} ${v.policy} ${v.urn.split("::").pop()}: ${v.message.split("\n")[0]}`)).to.deep.equal([]);
             // And there the container rule gates: a task whose container check cannot fail stops the update.
@@ -894,8 +904,6 @@ describe("stacks in the repository", function () {
             const broken = { ...taskDefinition, inputs: { ...taskDefinition.inputs, containerDefinitions: JSON.stringify(trivial) } };
             const gated = (await pack.analyze([broken])).filter((v) => v.policy === "ecs-task-container-health-checks");
             expect(gated.map((v) => v.enforcementLevel)).to.include("mandatory");
-        } finally {
-            await pack.close();
         }
     });
 
@@ -947,6 +955,8 @@ describe("stacks in the repository", function () {
         expect(report).to.contain("- [mandatory]  docker-container-health-check  (docker:index/container:Container: fraud-dev-app-api)");
         expect(report).to.contain("healthcheck.interval is 120s (at most 30 s).");
     });
+});
+
 });
 
 /** The dev stack file's services, to override one of them. */
