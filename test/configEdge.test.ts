@@ -283,6 +283,10 @@ describe("config edge: stack files that are not valid YAML config", () => {
         expect(inf.position).to.deep.equal({ line: 4, column: 14 });
         expect(inf.message).to.include(".inf is not a finite number");
         expect(refusal("config:\n  fraud-platform:cache: {nodeCount: .NaN}\n").message).to.include(".NaN is not a finite number");
+        // Found by the fuzz round in CI: an alias inside the node it names is valid YAML whose value contains itself.
+        const endless = refusal("config:\n  fraud-platform:database: &a1\n    backupWindow: *a1\n");
+        expect(endless.message).to.include("the alias *a1 refers to a node that contains it");
+        expect(endless.position).to.deep.equal({ line: 3, column: 19 });
     });
     it("refuses a top level or a config: that is not a map", () => {
         expect(refusal("- a\n- b\n").message).to.include("top level is not a map");

@@ -161,6 +161,11 @@ export function parseYamlText(source: string, shown: string): unknown {
                 problem = new StackFileError(shown, `nested more than ${maxNesting} levels deep; config is a few levels of maps and lists`, node.range ? at(node.range[0]) : undefined);
                 return YAML.visit.BREAK;
             }
+            // `&a { key: *a }` is valid YAML, but its value contains itself: endless as config (and as JSON).
+            if (YAML.isAlias(node) && ancestors.includes(node.resolve(document) as never)) {
+                problem = new StackFileError(shown, `the alias *${node.source} refers to a node that contains it, which makes the value endless; write the values out`, node.range ? at(node.range[0]) : undefined);
+                return YAML.visit.BREAK;
+            }
             if (isScalar(node) && typeof node.value === "number" && !Number.isFinite(node.value)) {
                 const written = node.range ? source.slice(node.range[0], node.range[1]).trim() : String(node.value);
                 problem = new StackFileError(
