@@ -134,6 +134,12 @@ export const awsSettings = z
          * `redis` (Redis OSS). Switching an existing group from redis to valkey is an in-place upgrade; back is not.
          */
         cacheEngine: z.enum(["valkey", "redis"]).default("valkey"),
+        /**
+         * Interface endpoints for CloudWatch Logs and Secrets Manager, so that traffic skips the NAT gateways. Off by
+         * default: at this stack's volumes the NAT gateways carry it for less than the endpoints' hourly charge
+         * (2 zones × 2 endpoints ≈ $29/month; docs/aws.md). ECR endpoints follow the images, Bedrock's is always there.
+         */
+        awsApiEndpoints: z.boolean().default(false),
         /** AWS WAF web ACL on the load balancer (managed rule groups, rate limits). Default: on in production. */
         waf: z.boolean().optional(),
         /** `block` enforces the web ACL's rules; `count` only counts matches (a first rollout, to see what would be blocked). */

@@ -398,6 +398,13 @@ describe("aws backend (production stack)", () => {
         expect(production.ofType(t.natGateway)).to.have.length(2);
     });
 
+    it("outside production adds no WAF, flow logs or models access logging unless configured (they cost money)", () => {
+        for (const type of ["aws:wafv2/webAcl:WebAcl", "aws:ec2/flowLog:FlowLog", "aws:s3/bucketLogging:BucketLogging"]) {
+            expect(staging.ofType(type), type).to.have.length(0);
+            expect(production.ofType(type), type).to.have.length(1);
+        }
+    });
+
     it("forwards alerts to Slack through a function that reads the webhook from Secrets Manager, never in plain text", () => {
         const subscriptions = staging.ofType(t.subscription).map((s) => inputsOf<{ protocol: string }>(s).protocol);
         expect(subscriptions.sort()).to.deep.equal(["email", "lambda"]);

@@ -240,10 +240,11 @@ describe("aws production: least privilege, verified TLS, edge and audit (issue 1
             expect(containerSecrets(api).environment).to.deep.include({ name: "BEDROCK_ENDPOINT_URL", value: "https://bedrock-runtime.us-east-1.amazonaws.com" });
         });
 
-        it("keeps interface endpoints to what the stack uses (no ECR while images come from ghcr.io) and limits the S3 gateway to the stack's buckets", () => {
+        it("keeps interface endpoints to what the stack uses (no ECR while images come from ghcr.io; logs and secrets by config) and limits the S3 gateway to the stack's buckets", () => {
             const services = production.ofType(t.endpoint).map((e) => inputsOf<{ serviceName: string }>(e).serviceName.replace("com.amazonaws.us-east-1.", ""));
-            expect(services).to.have.members(["s3", "logs", "secretsmanager", "bedrock-runtime"]);
-            expect(interfaceEndpointServices(["123456789012.dkr.ecr.us-east-1.amazonaws.com/fraud-api:1.4.2", "ghcr.io/dygsom/fraud-ml:1"])).to.include.members(["ecr.api", "ecr.dkr"]);
+            expect(services).to.have.members(["s3", "bedrock-runtime"]);
+            expect(interfaceEndpointServices(["123456789012.dkr.ecr.us-east-1.amazonaws.com/fraud-api:1.4.2", "ghcr.io/dygsom/fraud-ml:1"], false)).to.deep.equal(["ecr.api", "ecr.dkr"]);
+            expect(interfaceEndpointServices(["ghcr.io/dygsom/fraud-ml:1"], true)).to.deep.equal(["logs", "secretsmanager"]);
 
             const s3 = policyOf(production.ofType(t.endpoint).find((e) => e.name.endsWith("-s3"))!);
             const resources = s3.Statement.flatMap((s) => s.Resource ?? []);

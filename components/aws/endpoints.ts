@@ -14,16 +14,19 @@ export interface VpcEndpointArgs {
     bedrockModelArn: pulumi.Input<string>;
 }
 
-/** The interface endpoints the stack needs for what it uses: logs and secrets always, ECR only for ECR images, Bedrock for the model. */
-export function interfaceEndpointServices(images: string[]): string[] {
+/**
+ * The interface endpoints (besides Bedrock's) the stack needs for what it uses: ECR only for ECR images, logs and
+ * secrets only when `aws.awsApiEndpoints` asks for them (otherwise the NAT gateways carry that traffic).
+ */
+export function interfaceEndpointServices(images: string[], awsApiEndpoints: boolean): string[] {
     const fromEcr = images.some((image) => ecrRepository(image) !== undefined);
-    return [...(fromEcr ? ["ecr.api", "ecr.dkr"] : []), "logs", "secretsmanager"];
+    return [...(fromEcr ? ["ecr.api", "ecr.dkr"] : []), ...(awsApiEndpoints ? ["logs", "secretsmanager"] : [])];
 }
 
 /**
  * Private paths to the AWS APIs the tasks use: S3 (a gateway, free) limited by policy to the stack's buckets
- * and ECR's layer bucket; CloudWatch Logs and Secrets Manager (every task start); ECR only when images come
- * from ECR (today they come from ghcr.io, through the NAT gateways); and seed 001's private path to Bedrock,
+ * and ECR's layer bucket; CloudWatch Logs and Secrets Manager by config; ECR only when images come from ECR
+ * (today they come from ghcr.io, through the NAT gateways); and seed 001's private path to Bedrock,
  * with its own security group and a policy that allows only InvokeModel on the configured model.
  */
 export function createVpcEndpoints(name: string, ctx: AwsContext, network: Network, groups: SecurityGroups, args: VpcEndpointArgs): { bedrock: aws.ec2.VpcEndpoint; s3: aws.ec2.VpcEndpoint } {
@@ -57,7 +60,7 @@ export function createVpcEndpoints(name: string, ctx: AwsContext, network: Netwo
         },
         options(),
     );
-    for (const suffix of interfaceEndpointServices(args.images)) {
+    for (const suffix of interfaceEndpointServices(args.images, ctx.spec.aws.awsApiEndpoints)) {
         new aws.ec2.VpcEndpoint(
             `${name}-${suffix.replace(".", "-")}`,
             {
