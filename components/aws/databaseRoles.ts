@@ -44,7 +44,7 @@ export class DatabaseRoleSetup extends pulumi.ComponentResource {
         const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: ctx.spec.aws.logRetentionDays }, options());
         this.role = new aws.iam.Role(
             `${name}-fn`,
-            { description: "Creates the app's PostgreSQL roles as the RDS master user", assumeRolePolicy: assumeRolePolicy(ctx, "lambda.amazonaws.com", true) },
+            { description: "Creates the app's PostgreSQL roles as the RDS master user", assumeRolePolicy: assumeRolePolicy(ctx, "lambda.amazonaws.com") },
             options(),
         );
         const masterSecrets = pulumi.interpolate`arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.accountId}:secret:rds!db-*`;
