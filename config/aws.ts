@@ -119,6 +119,52 @@ export const awsSettings = z
         preMigrationSnapshotsKept: z.number().int().min(2).max(90).default(10),
         /** Requests a minute the new revision must receive before its rollback alarms can judge it. */
         rollbackAlarmMinRequestsPerMinute: z.number().int().min(1).max(100000).default(20),
+        /**
+         * Bump by one to rotate the app's database password: the app moves to its other login with a fresh
+         * password, and the release that follows replaces the tasks (the previous login keeps working meanwhile).
+         */
+        databasePasswordRotation: z.number().int().min(0).default(0),
+        /**
+         * Where the images keep the RDS CA bundle (https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem);
+         * DATABASE_URL names it as `sslrootcert` with `sslmode=verify-full`.
+         */
+        databaseCaBundlePath: z.string().regex(/^\/[\w./-]+$/, "an absolute path inside the image, e.g. /etc/ssl/certs/rds-global-bundle.pem").default("/etc/ssl/certs/rds-global-bundle.pem"),
+        /**
+         * Cache engine: `valkey` (ElastiCache for Valkey 7.2, Redis 7 compatible, about 20 % cheaper per node) or
+         * `redis` (Redis OSS). Switching an existing group from redis to valkey is an in-place upgrade; back is not.
+         */
+        cacheEngine: z.enum(["valkey", "redis"]).default("valkey"),
+        /**
+         * Interface endpoints for CloudWatch Logs and Secrets Manager, so that traffic skips the NAT gateways. Off by
+         * default: at this stack's volumes the NAT gateways carry it for less than the endpoints' hourly charge
+         * (2 zones × 2 endpoints ≈ $29/month; docs/aws.md). ECR endpoints follow the images, Bedrock's is always there.
+         */
+        awsApiEndpoints: z.boolean().default(false),
+        /** AWS WAF web ACL on the load balancer (managed rule groups, rate limits). Default: on in production. */
+        waf: z.boolean().optional(),
+        /** `block` enforces the web ACL's rules; `count` only counts matches (a first rollout, to see what would be blocked). */
+        wafMode: z.enum(["block", "count"]).default("block"),
+        /** Requests one client IP may send in any 5 minutes before WAF refuses it (WAF's minimum is 10). */
+        wafRateLimitPer5Minutes: z.number().int().min(10).max(2000000000).default(2000),
+        /** The login path the tighter rate limit guards (seed 002: POST /api/auth/login). */
+        wafLoginPath: z.string().regex(/^\/[\w./~-]*$/, "a URL path, e.g. /api/auth/login").default("/api/auth/login"),
+        /** Login requests one client IP may send a minute (seed 002: 10; WAF's minimum is 10). */
+        wafLoginRateLimitPerMinute: z.number().int().min(10).max(2000000000).default(10),
+        /** Days WAF's logs are kept (a CloudWatch Logs period). */
+        wafLogRetentionDays: z.literal(logRetentionPeriods).default(90),
+        /** VPC flow logs (every accepted and rejected connection) to CloudWatch Logs. Default: on in production. */
+        flowLogs: z.boolean().optional(),
+        /** Days flow logs are kept (a CloudWatch Logs period). */
+        flowLogRetentionDays: z.literal(logRetentionPeriods).default(90),
+        /** S3 server access logging for the models bucket (who read or wrote which model). Default: on in production. */
+        modelsAccessLogs: z.boolean().optional(),
+        /** Days the models bucket's access logs are kept. */
+        modelsAccessLogRetentionDays: z.number().int().min(1).max(3650).default(365),
+        /**
+         * Monthly AWS Budgets amount in US dollars for the stack's tagged resources; alerts at 80 % (forecast and
+         * actual) and 100 % (actual) go to the alert topic. Unset: no budget.
+         */
+        monthlyBudgetUsd: z.number().positive().max(10000000).optional(),
     })
     .superRefine((settings, ctx) => {
         const certificateRegion = settings.certificateArn?.split(":")[3];
@@ -145,6 +191,12 @@ export type AwsSettings = z.infer<typeof awsSettings>;
 export const newestRedisMinor: Readonly<Record<string, string>> = { "6": "6.2", "7": "7.1" };
 
 /**
+ * The Valkey version ElastiCache runs for a Redis-compatible version: Valkey 7.2 is the Redis 7.2-compatible
+ * release (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/VersionManagement.html, "Valkey 7.2").
+ */
+export const valkeyForRedisMajor: Readonly<Record<string, string>> = { "7": "7.2" };
+
+/**
  * What the AWS backend needs of the shared keys, checked at the config edge so a stack that selects AWS
  * fails before any resource is registered. Reads the raw input defensively.
  */
@@ -163,6 +215,11 @@ export function awsProblems(input: Record<string, unknown>): { path: (string | n
     const cacheVersion = at("cache", "engineVersion");
     if (typeof cacheVersion === "string" && !cacheVersion.includes(".") && newestRedisMinor[cacheVersion] === undefined) {
         problems.push({ path: ["cache", "engineVersion"], allowed: `must be major.minor on the aws backend (e.g. ${cacheVersion}.0), or one of ${Object.keys(newestRedisMinor).join(", ")}` });
+    } else if (typeof cacheVersion === "string" && Number(cacheVersion.split(".")[0]) < 7 && (at("aws", "cacheEngine") ?? "valkey") === "valkey") {
+        problems.push({
+            path: ["cache", "engineVersion"],
+            allowed: `ElastiCache for Valkey starts at 7.2 (Redis 7 compatible): use 7 or 7.x, or set fraud-platform:aws.cacheEngine to redis for Redis ${cacheVersion}`,
+        });
     }
     problems.push(...fargateSizeProblems(at), ...awsWindowProblems(at), ...loadBalancerHealthCheckProblems(at));
     return problems;

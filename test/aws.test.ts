@@ -137,7 +137,7 @@ describe("aws backend (production stack)", () => {
         return defaultRoute?.natGatewayId !== undefined && routes.every((route) => route.gatewayId === undefined) && inputsOf<{ mapPublicIpOnLaunch: boolean }>(subnet).mapPublicIpOnLaunch === false;
     }
 
-    it("puts PostgreSQL in private subnets behind a group that admits only the tasks' group on 5432", () => {
+    it("puts PostgreSQL in private subnets behind a group that admits only the tasks' and the role setup function's groups on 5432", () => {
         const instance = inputsOf<{ dbSubnetGroupName: string; vpcSecurityGroupIds: string[]; publiclyAccessible: boolean; storageEncrypted: boolean; multiAz: boolean }>(production.named("-db-postgres", t.rds));
         const subnetGroup = production.ofType(t.rdsSubnets).find((r) => instance.dbSubnetGroupName.startsWith(`${r.name}-`))!;
         const subnetIds = inputsOf<{ subnetIds: string[] }>(subnetGroup).subnetIds;
@@ -150,7 +150,10 @@ describe("aws backend (production stack)", () => {
         const dbGroup = production.named("-sg-db", t.securityGroup);
         expect(instance.vpcSecurityGroupIds).to.deep.equal([idOf(dbGroup)]);
         const rules = ingressInto(production, dbGroup);
-        expect(rules.map((r) => [r.fromPort, r.toPort, r.referencedSecurityGroupId, r.cidrIpv4])).to.deep.equal([[5432, 5432, idOf(tasksGroup(production)), undefined]]);
+        expect(rules.map((r) => [r.fromPort, r.toPort, r.referencedSecurityGroupId, r.cidrIpv4])).to.deep.equal([
+            [5432, 5432, idOf(tasksGroup(production)), undefined],
+            [5432, 5432, idOf(production.named("-sg-db-admin", t.securityGroup)), undefined],
+        ]);
     });
 
     it("puts Redis in private subnets behind a group that admits only the tasks' group on 6379, encrypted with an auth token", () => {
@@ -194,6 +197,7 @@ describe("aws backend (production stack)", () => {
 
     it("hands the database URL, cache URL and app key to containers only as Secrets Manager secrets", () => {
         const databaseUrl = reveal(production.outputs.databaseUrl) as string;
+        const migrationUrl = reveal(production.named("-app-migration-database-url", t.secretVersion).inputs.secretString) as string;
         const cacheUrl = reveal(production.outputs.cacheUrl) as string;
         const secretValues = production.ofType(t.secretVersion).map((r) => ({ r, value: reveal(r.inputs.secretString) as string }));
         const holderOf = (value: string) => secretValues.find((v) => v.value === value)?.r.parent;
@@ -208,13 +212,15 @@ describe("aws backend (production stack)", () => {
             const environmentNames = container.environment.map((e) => e.name);
             const environmentText = JSON.stringify(container.environment);
             expect(environmentNames, definition.name).to.not.include.members(["DATABASE_URL", "REDIS_URL", "APP_SECRET_KEY"]);
-            for (const value of [databaseUrl, cacheUrl, databaseUrl.split("@")[0].split(":").pop()!]) {
+            for (const value of [databaseUrl, migrationUrl, cacheUrl, databaseUrl.split("@")[0].split(":").pop()!]) {
                 expect(environmentText.includes(value), `${definition.name} leaks ${value.slice(0, 12)}…`).to.equal(false);
             }
             const secrets = Object.fromEntries(container.secrets.map((s) => [s.name, s.valueFrom]));
             expect(Object.keys(secrets).sort(), definition.name).to.deep.equal(["APP_SECRET_KEY", "DATABASE_URL", "REDIS_URL"]);
             // Each valueFrom is the ARN of the Secrets Manager secret that holds that very value.
-            expect(secrets.DATABASE_URL).to.include(`:secret:${production.byUrn(holderOf(databaseUrl)!).name}-`);
+            // The migration logs in as the schema owner; every service as the app's role.
+            const expectedUrl = definition.name.includes("-migrate") ? migrationUrl : databaseUrl;
+            expect(secrets.DATABASE_URL, definition.name).to.include(`:secret:${production.byUrn(holderOf(expectedUrl)!).name}-`);
             expect(secrets.REDIS_URL).to.include(`:secret:${production.byUrn(holderOf(cacheUrl)!).name}-`);
         }
         for (const version of production.ofType(t.secretVersion)) expect(isSecret(version.inputs.secretString), version.name).to.equal(true);
@@ -222,7 +228,8 @@ describe("aws backend (production stack)", () => {
 
     it("lets the execution role read exactly the containers' secrets, and grants no wildcard action anywhere", () => {
         const referenced = new Set(production.ofType(t.taskDefinition).flatMap((d) => containersOf(d)[0].secrets.map((s) => s.valueFrom)));
-        expect(referenced.size).to.equal(3);
+        // The app's three, and the migration's own DATABASE_URL.
+        expect(referenced.size).to.equal(4);
         const execution = policyOf(production.named("-app-execution", t.rolePolicy));
         const secretGrants = execution.Statement.filter((s) => s.Action.some((a) => a.startsWith("secretsmanager:")));
         expect(secretGrants).to.have.length(1);
@@ -389,6 +396,13 @@ describe("aws backend (production stack)", () => {
         expect(ingressInto(staging, staging.named("-sg-alb", t.securityGroup)).map((r) => r.fromPort)).to.deep.equal([80]);
         expect(staging.ofType(t.natGateway)).to.have.length(1);
         expect(production.ofType(t.natGateway)).to.have.length(2);
+    });
+
+    it("outside production adds no WAF, flow logs or models access logging unless configured (they cost money)", () => {
+        for (const type of ["aws:wafv2/webAcl:WebAcl", "aws:ec2/flowLog:FlowLog", "aws:s3/bucketLogging:BucketLogging"]) {
+            expect(staging.ofType(type), type).to.have.length(0);
+            expect(production.ofType(type), type).to.have.length(1);
+        }
     });
 
     it("forwards alerts to Slack through a function that reads the webhook from Secrets Manager, never in plain text", () => {

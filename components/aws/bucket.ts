@@ -9,6 +9,8 @@ export interface PrivateBucketArgs {
     noncurrentVersionDays?: number;
     /** Days objects are kept at all (logs); unset keeps them. */
     expireAfterDays?: number;
+    /** S3 server access logs of this bucket go to this bucket, under `prefix` (the target's policy must admit S3's logging service). */
+    accessLogsTo?: { bucket: PrivateBucket; prefix: string };
     /** Extra bucket-policy statements, given the bucket's ARN (e.g. log delivery). */
     extraStatements?: (bucketArn: pulumi.Output<string>) => PolicyStatement[];
 }
@@ -66,6 +68,15 @@ export class PrivateBucket extends pulumi.ComponentResource {
             rules.push({ id: "expire-objects", status: "Enabled", filter: {}, expiration: { days: args.expireAfterDays } });
         }
         new aws.s3.BucketLifecycleConfiguration(name, { bucket, rules }, options({ dependsOn: versioning ? [versioning] : [] }));
+
+        if (args.accessLogsTo !== undefined) {
+            new aws.s3.BucketLogging(
+                name,
+                { bucket, targetBucket: args.accessLogsTo.bucket.bucket.id, targetPrefix: args.accessLogsTo.prefix },
+                // Delivery starts once the target's policy admits the logging service.
+                options({ dependsOn: [args.accessLogsTo.bucket.policy] }),
+            );
+        }
 
         this.policy = new aws.s3.BucketPolicy(
             name,

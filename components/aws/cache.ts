@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { CacheSpec } from "../../config";
-import { newestRedisMinor } from "../../config/aws";
+import { newestRedisMinor, valkeyForRedisMajor } from "../../config/aws";
 import type { CacheConnection, Scope } from "../backend";
 import { awsOptions, statefulOptions, type AwsContext } from "./context";
 import type { Network } from "./network";
@@ -36,13 +36,27 @@ export function redisParameterGroupFamily(version: string): string {
 }
 
 /**
+ * The engine and version ElastiCache runs: Redis OSS as configured, or, for `valkey`, the Valkey release
+ * compatible with the configured Redis major (the config edge refused majors below 7 for valkey).
+ */
+export function cacheEngineVersion(engine: "valkey" | "redis", redisVersion: string): { engine: "valkey" | "redis"; version: string; family: string } {
+    if (engine === "redis") {
+        const version = redisEngineVersion(redisVersion);
+        return { engine, version, family: redisParameterGroupFamily(version) };
+    }
+    const version = valkeyForRedisMajor[redisVersion.split(".")[0]] ?? "7.2";
+    // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Engine.html: `valkey7`, `valkey8`.
+    return { engine, version, family: `valkey${version.split(".")[0]}` };
+}
+
+/**
  * A Redis replication group in the private subnets: a primary and replicas spread over the zones
  * with automatic failover, encrypted at rest and in transit, an auth token, and daily snapshots.
  */
 export function createRedis(ctx: AwsContext, scope: Scope, spec: CacheSpec, network: Network, groups: SecurityGroups): RedisCache {
     const { name, parent } = scope;
     const options = () => awsOptions(ctx, parent);
-    const version = redisEngineVersion(spec.engineVersion);
+    const { engine, version, family } = cacheEngineVersion(ctx.spec.aws.cacheEngine, spec.engineVersion);
     const replicated = spec.nodeCount > 1;
     // The config edge checked that a configured size is a node type.
     const nodeType = spec.size ?? ctx.spec.aws.defaultCacheNodeType;
@@ -55,7 +69,7 @@ export function createRedis(ctx: AwsContext, scope: Scope, spec: CacheSpec, netw
     const parameterGroup = new aws.elasticache.ParameterGroup(
         `${name}-params`,
         {
-            family: redisParameterGroupFamily(version),
+            family,
             description: `${ctx.spec.project} ${ctx.spec.environment}: eviction policy ${spec.evictionPolicy}`,
             parameters: [{ name: "maxmemory-policy", value: spec.evictionPolicy }],
         },
@@ -66,6 +80,7 @@ export function createRedis(ctx: AwsContext, scope: Scope, spec: CacheSpec, netw
     // As for the database: a final-snapshot name that never repeats across destroys and replacements.
     const snapshotSuffix = new random.RandomId(
         `${name}-snapshot-suffix`,
+        // The engine is not a keeper: redis → valkey is an in-place upgrade of the same group.
         { byteLength: 4, keepers: { engine: "redis", nodeType, atRestEncryption: "true" } },
         { parent },
     );
@@ -74,7 +89,7 @@ export function createRedis(ctx: AwsContext, scope: Scope, spec: CacheSpec, netw
         `${name}-redis`,
         {
             description: `${ctx.spec.project} ${ctx.spec.environment} cache`,
-            engine: "redis",
+            engine,
             engineVersion: version,
             nodeType,
             numCacheClusters: spec.nodeCount,
@@ -102,8 +117,10 @@ export function createRedis(ctx: AwsContext, scope: Scope, spec: CacheSpec, netw
     const connection: CacheConnection = {
         host,
         port: pulumi.output(redisPort),
-        // rediss: TLS, which the group requires.
-        url: pulumi.secret(pulumi.interpolate`rediss://:${authToken.result}@${host}:${redisPort}/0`),
+        // rediss: TLS, which the group requires. The client verifies the server certificate (issued by Amazon's
+        // public CAs for *.cache.amazonaws.com) against the system trust store and checks the host name:
+        // ssl_cert_reqs=required is redis-py's URL form of that (https://redis.readthedocs.io/en/stable/connections.html).
+        url: pulumi.secret(pulumi.interpolate`rediss://:${authToken.result}@${host}:${redisPort}/0?ssl_cert_reqs=required&ssl_check_hostname=true`),
     };
     const nodeIds = Array.from({ length: spec.nodeCount }, (_, index) =>
         pulumi.interpolate`${replicationGroup.id}-${String(index + 1).padStart(3, "0")}`,

@@ -61,7 +61,8 @@ export interface PolicyStatement {
     Action: string[];
     /** Omitted only in trust policies. */
     Resource?: pulumi.Input<string>[] | pulumi.Input<string>;
-    Principal?: Record<string, pulumi.Input<string> | pulumi.Input<string>[]>;
+    /** `"*"` in VPC endpoint policies (anyone, limited by their own identity policies). */
+    Principal?: Record<string, pulumi.Input<string> | pulumi.Input<string>[]> | "*";
     Condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[]>>;
 }
 

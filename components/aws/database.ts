@@ -5,7 +5,6 @@ import type { DatabaseSpec } from "../../config";
 import type { DatabaseConnection, Scope } from "../backend";
 import { awsOptions, statefulOptions, type AwsContext } from "./context";
 import type { Network } from "./network";
-import { storeSecret, type StoredSecret } from "./secrets";
 import type { SecurityGroups } from "./securityGroups";
 import { postgresPort } from "./securityGroups";
 
@@ -13,8 +12,10 @@ import { postgresPort } from "./securityGroups";
 export interface PostgresDatabase {
     connection: DatabaseConnection;
     instance: aws.rds.Instance;
-    /** Username, password, host, port and database name as JSON, in Secrets Manager (RDS rotation format). */
-    credentials: StoredSecret;
+    /** The roles the app and the migration step log in as (the app's connection is `connection`). */
+    roles: DatabaseRoles;
+    /** Secret: the migration step's URL (the schema owner), verify-full TLS. */
+    migrationUrl: pulumi.Output<string>;
     /** Seed 003's backup before migrations, when the stack names a release; the new task definitions wait for it. */
     preMigrationSnapshot?: aws.rds.Snapshot;
     /** The instance's identifier, known before the instance exists (so what names it need not wait for it). */
@@ -23,6 +24,40 @@ export interface PostgresDatabase {
     preMigrationSnapshotPrefix: string;
     /** The log groups RDS exports to, created by the program with the stack's retention. */
     logGroups: aws.cloudwatch.LogGroup[];
+}
+
+/**
+ * The PostgreSQL roles of the stack. `migrator` owns the schema and logs in for the migration step; `app`
+ * (no login) holds read/write privileges on the schema's tables; `appLogins` are the app's two logins,
+ * members of `app`, that take turns across password rotations (`activeLogin` is the one in DATABASE_URL).
+ */
+export interface DatabaseRoles {
+    migrator: string;
+    app: string;
+    appLogins: [string, string];
+    activeLogin: string;
+    schema: string;
+}
+
+/**
+ * The roles for a database and a rotation count, named after the database (`fraud_migrator`, `fraud_rw`,
+ * `fraud_app_1`/`fraud_app_2`). Every rotation moves the app to the other login with a fresh password, so tasks
+ * still running with the previous login keep working until the release replaces them.
+ */
+export function databaseRoles(database: string, masterUser: string, rotation: number): DatabaseRoles {
+    const appLogins: [string, string] = [`${database}_app_1`, `${database}_app_2`];
+    const roles: DatabaseRoles = { migrator: `${database}_migrator`, app: `${database}_rw`, appLogins, activeLogin: appLogins[rotation % 2], schema: "public" };
+    for (const role of [roles.migrator, roles.app, ...appLogins]) {
+        // PostgreSQL cuts identifiers at 63 bytes (NAMEDATALEN - 1) without an error: two roles could become one.
+        if (role.length > 63) throw new Error(`fraud-platform:database.name ${database} is too long for its role ${role} (PostgreSQL takes 63 characters); shorten it`);
+        if (role === masterUser) throw new Error(`fraud-platform:database.user ${masterUser} is the name of one of the app's roles; choose another master user name`);
+    }
+    return roles;
+}
+
+/** `postgresql://…?sslmode=verify-full&sslrootcert=…`: TLS that checks the RDS certificate and the host name. */
+export function verifiedPostgresUrl(user: pulumi.Input<string>, password: pulumi.Input<string>, host: pulumi.Input<string>, port: pulumi.Input<number>, database: pulumi.Input<string>, caBundlePath: string): pulumi.Output<string> {
+    return pulumi.interpolate`postgresql://${user}:${password}@${host}:${port}/${database}?sslmode=verify-full&sslrootcert=${encodeURIComponent(caBundlePath)}`;
 }
 
 /** The logs the instance exports to CloudWatch. */
@@ -40,8 +75,8 @@ function identifierSafe(text: string): string {
 
 /**
  * RDS PostgreSQL in the private subnets: Multi-AZ when highly available, gp3 with storage
- * autoscaling, encrypted, TLS forced, daily backups, a final snapshot on deletion whose name never
- * repeats, and the master password generated and kept in Secrets Manager.
+ * autoscaling, encrypted, TLS forced (and verified by the clients), daily backups, a final snapshot on
+ * deletion whose name never repeats, and the master password managed by RDS in Secrets Manager.
  */
 export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec, network: Network, groups: SecurityGroups): PostgresDatabase {
     const { name, parent } = scope;
@@ -59,7 +94,7 @@ export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec
             family: `postgres${major}`,
             description: `${ctx.spec.project} ${ctx.spec.environment}: TLS only, slow queries logged`,
             parameters: [
-                // Refuse unencrypted connections; the app's URL asks for sslmode=require.
+                // Refuse unencrypted connections; the app's URL asks for sslmode=verify-full.
                 { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
                 // Log statements slower than a second (the p95 alarm's threshold) for Performance Insights' neighbours.
                 { name: "log_min_duration_statement", value: "1000", applyMethod: "immediate" },
@@ -68,12 +103,20 @@ export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec
         options(),
     );
 
-    const password = new random.RandomPassword(
-        `${name}-password`,
-        // URL-safe specials only: the password is embedded in DATABASE_URL without escaping.
-        { length: 40, special: true, overrideSpecial: "-_.~", minLower: 2, minUpper: 2, minNumeric: 2 },
-        { parent },
-    );
+    // The master password is generated and kept by RDS in Secrets Manager (manageMasterUserPassword): it is
+    // not in Pulumi state and reaches no container. The app and migration roles get their own passwords.
+    const settings = ctx.spec.aws;
+    const roles = databaseRoles(spec.name, spec.user, settings.databasePasswordRotation);
+    const rolePassword = (logical: string, generation: number) =>
+        new random.RandomPassword(
+            logical,
+            // URL-safe specials only: the password is embedded in DATABASE_URL without escaping.
+            { length: 40, special: true, overrideSpecial: "-_.~", minLower: 2, minUpper: 2, minNumeric: 2, keepers: { generation: String(generation) } },
+            { parent },
+        );
+    const migratorPassword = rolePassword(`${name}-migrator-password`, 0);
+    // The active login's password is renewed with each rotation that makes it active.
+    const appPassword = rolePassword(`${name}-app-password-${(settings.databasePasswordRotation % 2) + 1}`, settings.databasePasswordRotation);
 
     // Final-snapshot names must be unique for the account's lifetime: a second destroy (or a replacement)
     // reusing a name fails. This suffix is regenerated whenever the instance would be replaced, and with
@@ -113,7 +156,7 @@ export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec
             instanceClass: instanceClass(ctx, spec),
             dbName: spec.name,
             username: spec.user,
-            password: password.result,
+            manageMasterUserPassword: true,
             port: postgresPort,
             dbSubnetGroupName: subnetGroup.name,
             vpcSecurityGroupIds: [groups.database.id],
@@ -142,32 +185,18 @@ export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec
         statefulOptions(ctx, parent, { dependsOn: [parameterGroup, ...logGroups] }),
     );
 
+    // The CA the instance's certificate chains to is pinned (caCertIdentifier above); the image ships the RDS
+    // bundle that contains it at aws.databaseCaBundlePath, and libpq checks the chain and the host name.
+    const caBundle = settings.databaseCaBundlePath;
     const connection: DatabaseConnection = {
         host: instance.address,
         port: instance.port,
         database: instance.dbName,
-        user: instance.username,
-        password: pulumi.secret(password.result),
-        url: pulumi.secret(
-            pulumi.interpolate`postgresql://${instance.username}:${password.result}@${instance.address}:${instance.port}/${instance.dbName}?sslmode=require`,
-        ),
+        user: pulumi.output(roles.activeLogin),
+        password: pulumi.secret(appPassword.result),
+        url: pulumi.secret(verifiedPostgresUrl(roles.activeLogin, appPassword.result, instance.address, instance.port, instance.dbName, caBundle)),
     };
-
-    const credentials = storeSecret(
-        ctx,
-        `${name}-credentials`,
-        parent,
-        `${ctx.spec.project} ${ctx.spec.environment} PostgreSQL master credentials`,
-        pulumi.jsonStringify({
-            engine: "postgres",
-            host: instance.address,
-            port: instance.port,
-            dbname: instance.dbName,
-            username: instance.username,
-            password: password.result,
-        }),
-    );
-
+    const migrationUrl = pulumi.secret(verifiedPostgresUrl(roles.migrator, migratorPassword.result, instance.address, instance.port, instance.dbName, caBundle));
     // Seed 003: back up before the release's migrations run. Keyed by the release version, so each release
     // gets its own snapshot; `retainOnDelete` keeps the previous one in AWS when the next release replaces it,
     // and the migration hook deletes those older than the last `aws.preMigrationSnapshotsKept` releases.
@@ -186,5 +215,5 @@ export function createPostgres(ctx: AwsContext, scope: Scope, spec: DatabaseSpec
         );
     }
 
-    return { connection, instance, identifier, credentials, preMigrationSnapshot, preMigrationSnapshotPrefix, logGroups };
+    return { connection, instance, identifier, roles, migrationUrl, preMigrationSnapshot, preMigrationSnapshotPrefix, logGroups };
 }

@@ -85,21 +85,51 @@ export function createTaskRole(ctx: AwsContext, name: string, parent: pulumi.Res
     return role;
 }
 
+export interface LoadBalancerInfrastructureArgs {
+    /** The api's two target groups: the only ones ECS may register tasks in. */
+    targetGroupArns: pulumi.Input<string>[];
+    /** The traffic listener and its production rule: the only ones ECS may re-weight. */
+    listenerArn: pulumi.Input<string>;
+    ruleArn: pulumi.Input<string>;
+}
+
 /**
- * The role ECS assumes to re-weight the listener rule and move tasks between target groups
- * during a canary release (required for ECS-native canary behind a load balancer).
+ * The role ECS assumes to re-weight the listener rule and move tasks between target groups during a
+ * canary release (required for ECS-native canary behind a load balancer). Inline and limited to this
+ * stack's two target groups, its listener and its rule, instead of AmazonECSInfrastructureRolePolicyForLoadBalancers,
+ * which may modify every target group and listener in the account. The actions are the managed policy's
+ * (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonECSInfrastructureRolePolicyForLoadBalancers.html).
  */
-export function createLoadBalancerInfrastructureRole(ctx: AwsContext, name: string, parent: pulumi.Resource): { role: aws.iam.Role; attachment: aws.iam.RolePolicyAttachment } {
+export function createLoadBalancerInfrastructureRole(
+    ctx: AwsContext,
+    name: string,
+    parent: pulumi.Resource,
+    args: LoadBalancerInfrastructureArgs,
+): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
     const role = new aws.iam.Role(
         name,
-        { description: "Lets ECS shift api traffic between target groups during releases", assumeRolePolicy: assumeRolePolicy(ctx, "ecs.amazonaws.com") },
+        // ECS sends aws:SourceAccount when it assumes the role, so another account's ECS cannot be made to use it.
+        { description: "Lets ECS shift api traffic between this stack's target groups during releases", assumeRolePolicy: assumeRolePolicy(ctx, "ecs.amazonaws.com", true) },
         awsOptions(ctx, parent),
     );
-    // AWS maintains this policy for exactly this purpose, and updates it when ECS needs another load-balancer action.
-    const attachment = new aws.iam.RolePolicyAttachment(
+    const policy = new aws.iam.RolePolicy(
         name,
-        { role: role.name, policyArn: pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers` },
+        {
+            role: role.id,
+            policy: policyDocument([
+                // The Describe calls have no resource type in IAM (Service Authorization Reference,
+                // elasticloadbalancing): they can only be granted on "*", and only read.
+                {
+                    Sid: "ReadLoadBalancing",
+                    Effect: "Allow",
+                    Action: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
+                    Resource: ["*"],
+                },
+                { Sid: "MoveApiTasks", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: args.targetGroupArns },
+                { Sid: "ShiftApiTraffic", Effect: "Allow", Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"], Resource: [args.listenerArn, args.ruleArn] },
+            ]),
+        },
         awsOptions(ctx, role),
     );
-    return { role, attachment };
+    return { role, policy };
 }

@@ -16,16 +16,20 @@ import { createAlertTopic, createMonitoringAlarms, createRollbackAlarms, newRevi
 import { PrivateBucket } from "./bucket";
 import { createRedis, type RedisCache } from "./cache";
 import { awsOptions, createContext, type AwsContext } from "./context";
+import { createBudget } from "./budget";
 import { createDashboard } from "./dashboard";
 import { createPostgres, type PostgresDatabase } from "./database";
+import { DatabaseRoleSetup } from "./databaseRoles";
+import { createVpcEndpoints } from "./endpoints";
 import { createExecutionRole, createLoadBalancerInfrastructureRole, createTaskRole, defaultBedrockModelArn } from "./iam";
 import { LoadBalancer } from "./loadBalancer";
 import { MigrationStep } from "./migration";
 import { Network } from "./network";
 import { forwardDeploymentFailures, subscribeAlertDestinations } from "./notifications";
 import { storeSecret } from "./secrets";
-import { SecurityGroups, createVpcEndpoints } from "./securityGroups";
+import { SecurityGroups } from "./securityGroups";
 import { FargateService, type ContainerSecret, type FargateServiceArgs } from "./service";
+import { EdgeFirewall } from "./waf";
 
 /** What the app-service step leaves for monitoring. */
 interface AppResources {
@@ -55,7 +59,6 @@ class AwsBackend implements EnvironmentBackend {
         this.ctx = createContext(spec, scope.name, scope.parent);
         this.network = new Network(`${scope.name}-network`, this.ctx, { parent: scope.parent });
         this.securityGroups = new SecurityGroups(`${scope.name}-sg`, this.ctx, this.network, { parent: scope.parent });
-        createVpcEndpoints(`${scope.name}-endpoint`, this.ctx, this.network, this.securityGroups);
         // Created up front: the api's rollback alarms (app step) notify it as well as the monitoring alarms.
         this.alertTopic = createAlertTopic(this.ctx, `${scope.name}-alerts`, scope.parent);
     }
@@ -77,12 +80,43 @@ class AwsBackend implements EnvironmentBackend {
         const { api, worker, ml } = args.services;
         const groups = this.securityGroups;
 
+        // Who read or replaced which model: S3 server access logs of the models bucket, in a bucket of their own.
+        const modelsAccessLogs =
+            (spec.aws.modelsAccessLogs ?? ctx.production)
+                ? new PrivateBucket(
+                      `${name}-models-access-logs`,
+                      ctx,
+                      {
+                          versioned: true,
+                          noncurrentVersionDays: 7,
+                          expireAfterDays: spec.aws.modelsAccessLogRetentionDays,
+                          // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html (bucket policy for the logging service).
+                          extraStatements: (arn) => [
+                              {
+                                  Sid: "S3ServerAccessLogsDeliver",
+                                  Effect: "Allow",
+                                  Principal: { Service: "logging.s3.amazonaws.com" },
+                                  Action: ["s3:PutObject"],
+                                  Resource: [pulumi.interpolate`${arn}/models/*`],
+                                  Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+                              },
+                          ],
+                      },
+                      { parent },
+                  )
+                : undefined;
         const models = new PrivateBucket(
             `${name}-models`,
             ctx,
-            { versioned: true, noncurrentVersionDays: spec.aws.modelVersionRetentionDays },
+            {
+                versioned: true,
+                noncurrentVersionDays: spec.aws.modelVersionRetentionDays,
+                accessLogsTo: modelsAccessLogs === undefined ? undefined : { bucket: modelsAccessLogs, prefix: "models/" },
+            },
             { parent },
         );
+        const bedrockModelArn = spec.aws.bedrockModelArn ?? defaultBedrockModelArn(ctx);
+        createVpcEndpoints(`${name}-endpoint`, ctx, this.network, groups, { images: [api.image, worker.image, ml.image], bucketArns: [models.arn], bedrockModelArn });
 
         // Service Connect: ml is reachable as http://ml:<port> from the other tasks, and from nowhere else.
         const namespace = new aws.servicediscovery.HttpNamespace(
@@ -98,14 +132,33 @@ class AwsBackend implements EnvironmentBackend {
 
         // Only these wait for the database and the cache (their values are the connection URLs); the load
         // balancer, cluster, roles and log groups are created while RDS and ElastiCache are.
+        const database = this.database;
+        if (!database) throw new Error("aws backend: createAppService needs the database created first (the migration step uses it)");
         const stored = {
-            DATABASE_URL: storeSecret(ctx, `${name}-database-url`, parent, "PostgreSQL connection URL for the app", args.database.url),
+            DATABASE_URL: storeSecret(ctx, `${name}-database-url`, parent, "PostgreSQL connection URL for the app (its own role, verify-full TLS)", args.database.url),
             REDIS_URL: storeSecret(ctx, `${name}-redis-url`, parent, "Redis connection URL for the app", args.cache.url),
             APP_SECRET_KEY: storeSecret(ctx, `${name}-app-key`, parent, "The app's signing key", args.appSecretKey),
         };
+        // The migration step logs in as the schema owner; the app's role only reads and writes.
+        const migrationUrl = storeSecret(ctx, `${name}-migration-database-url`, parent, "PostgreSQL connection URL for the migration step (the schema owner)", database.migrationUrl);
         const secrets: ContainerSecret[] = Object.entries(stored).map(([secretName, secret]) => ({ name: secretName, arn: secret.arn }));
-        // A task starts only when each of its secrets has a value: the task definitions wait for the versions.
-        const secretVersions = Object.values(stored).map((secret) => secret.version);
+        const migrationSecrets: ContainerSecret[] = secrets.map((secret) => (secret.name === "DATABASE_URL" ? { name: secret.name, arn: migrationUrl.arn } : secret));
+        // The roles those URLs log in as, created (and given the URLs' passwords) as the master user by a function.
+        const roleSetup = new DatabaseRoleSetup(
+            `${name}-db-roles`,
+            ctx,
+            {
+                instance: database.instance,
+                roles: database.roles,
+                appUrlSecret: stored.DATABASE_URL,
+                migrationUrlSecret: migrationUrl,
+                subnetIds: this.network.privateSubnetIds,
+                securityGroupId: groups.databaseAdmin.id,
+            },
+            { parent },
+        );
+        // A task starts only when each of its secrets has a value, and its role can log in: the task definitions wait for both.
+        const secretVersions: pulumi.Resource[] = [...Object.values(stored).map((secret) => secret.version), migrationUrl.version, roleSetup.invocation];
 
         const logGroupOf = (logName: string) =>
             new aws.cloudwatch.LogGroup(
@@ -117,15 +170,19 @@ class AwsBackend implements EnvironmentBackend {
         const migrationLogs = logGroupOf("migrate");
 
         const executionRole = createExecutionRole(ctx, `${name}-execution`, parent, {
-            secretArns: secrets.map((secret) => secret.arn),
+            secretArns: [...secrets.map((secret) => secret.arn), migrationUrl.arn],
             logGroupArns: [...Object.values(logGroups), migrationLogs].map((group) => group.arn),
             images: [api.image, worker.image, ml.image],
         });
-        const bedrockModelArn = spec.aws.bedrockModelArn ?? defaultBedrockModelArn(ctx);
         const taskRole = createTaskRole(ctx, `${name}-task`, parent, { modelsBucketArn: models.arn, bedrockModelArn });
 
         const loadBalancer = new LoadBalancer(`${name}-lb`, ctx, api, this.network, groups, { parent });
-        const infrastructure = createLoadBalancerInfrastructureRole(ctx, `${name}-lb-infrastructure`, parent);
+        const infrastructure = createLoadBalancerInfrastructureRole(ctx, `${name}-lb-infrastructure`, parent, {
+            targetGroupArns: loadBalancer.targetGroups.map((group) => group.arn),
+            listenerArn: loadBalancer.listener.arn,
+            ruleArn: loadBalancer.productionRule.arn,
+        });
+        if (spec.aws.waf ?? ctx.production) new EdgeFirewall(`${name}-edge`, ctx, loadBalancer.alb.arn, { parent });
         // The rollback alarms judge the group the next revision will serve, read from the production rule's weights.
         const [groupA, groupB] = loadBalancer.targetGroups;
         const currentRule = aws.lb.getListenerRuleOutput({ arn: loadBalancer.productionRule.arn }, { provider: ctx.provider, parent });
@@ -139,11 +196,13 @@ class AwsBackend implements EnvironmentBackend {
             AWS_REGION: ctx.region,
             MODELS_BUCKET: models.name,
             BEDROCK_MODEL_ARN: bedrockModelArn,
+            // Resolves to the VPC endpoint (private DNS); set for clients that take the endpoint explicitly.
+            BEDROCK_ENDPOINT_URL: `https://bedrock-runtime.${ctx.region}.amazonaws.com`,
+            // The login DATABASE_URL uses: a password rotation changes it, so the release replaces every task.
+            DATABASE_LOGIN: database.roles.activeLogin,
         };
         const mlUrl = `http://${ml.name}:${ml.port}`;
 
-        const database = this.database;
-        if (!database) throw new Error("aws backend: createAppService needs the database created first (the migration step uses it)");
         const snapshot = database.preMigrationSnapshot;
         // Seed 003: backup (the snapshot) → migrate (this step, run by ECS before any new api task starts) → roll out.
         const migration = new MigrationStep(
@@ -159,7 +218,7 @@ class AwsBackend implements EnvironmentBackend {
                 taskRole,
                 logGroup: migrationLogs,
                 environment: { ...sharedEnvironment, ML_SERVICE_URL: mlUrl },
-                secrets,
+                secrets: migrationSecrets,
                 database: { instanceIdentifier: database.identifier, snapshotPrefix: database.preMigrationSnapshotPrefix, preMigrationSnapshot: snapshot },
                 secretVersions,
             },
@@ -209,7 +268,7 @@ class AwsBackend implements EnvironmentBackend {
                 rollbackAlarms,
                 lifecycleHooks: [migration.lifecycleHook],
                 hookMinutes: spec.aws.migrationTimeoutMinutes,
-                dependsOn: [infrastructure.attachment, migration],
+                dependsOn: [infrastructure.policy, migration],
             },
         });
         // The worker runs the api's image against the same schema: it rolls out once the api's deployment (and
@@ -243,6 +302,9 @@ class AwsBackend implements EnvironmentBackend {
             cacheNodeIds: cache.nodeIds,
         };
         const alarms = [...app.rollbackAlarms, ...createMonitoringAlarms(this.ctx, `${name}-alarm`, parent, this.alertTopic, observed)];
+        if (this.ctx.spec.aws.monthlyBudgetUsd !== undefined) {
+            createBudget(this.ctx, `${name}-budget`, parent, this.ctx.spec.aws.monthlyBudgetUsd, this.alertTopic.arn);
+        }
         const { url } = createDashboard(this.ctx, `${name}-dashboard`, parent, observed, alarms.map((alarm) => alarm.arn));
         return { dashboardUrl: url, alertTarget: this.alertTopic.arn };
     }

@@ -22,6 +22,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
     readonly targetGroups: [aws.lb.TargetGroup, aws.lb.TargetGroup];
     /** The rule ECS re-weights during releases (`productionListenerRule`). */
     readonly productionRule: aws.lb.ListenerRule;
+    /** The listener that serves the api (HTTPS, or HTTP without a certificate): the production rule's. */
+    readonly listener: aws.lb.Listener;
     readonly url: pulumi.Output<string>;
 
     constructor(name: string, ctx: AwsContext, api: ServiceSpec, network: Network, groups: SecurityGroups, opts: pulumi.ComponentResourceOptions) {
@@ -155,6 +157,19 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 options(),
             );
         }
+
+        this.listener = trafficListener;
+        // Prometheus scrapes /metrics inside the VPC; from the internet it is answered 404 before it reaches a task.
+        new aws.lb.ListenerRule(
+            `${name}-no-metrics`,
+            {
+                listenerArn: trafficListener.arn,
+                priority: 10,
+                conditions: [{ pathPattern: { values: ["/metrics", "/metrics/*"] } }],
+                actions: [notFound],
+            },
+            options(),
+        );
 
         this.productionRule = new aws.lb.ListenerRule(
             `${name}-api`,

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { subnetCidr } from "../../config/cidr";
-import { awsOptions, type AwsContext } from "./context";
+import { assumeRolePolicy, awsOptions, policyDocument, type AwsContext } from "./context";
 
 /** Subnets are carved as eighths of the VPC block: private ones from slot 0, public ones from slot 4. */
 const subnetSlots = { newBits: 3, privateFirst: 0, publicFirst: 4 } as const;
@@ -17,6 +17,8 @@ export class Network extends pulumi.ComponentResource {
     readonly publicSubnetIds: pulumi.Output<string>[];
     readonly privateSubnetIds: pulumi.Output<string>[];
     readonly privateRouteTableIds: pulumi.Output<string>[];
+    /** Every connection accepted or rejected in the VPC, when `aws.flowLogs` (default: production). */
+    readonly flowLog?: aws.ec2.FlowLog;
 
     constructor(name: string, ctx: AwsContext, opts: pulumi.ComponentResourceOptions) {
         super("fraud-platform:aws:Network", name, {}, opts);
@@ -107,10 +109,55 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
         this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
 
+        if (settings.flowLogs ?? ctx.production) this.flowLog = this.createFlowLog(name, ctx);
+
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
         });
+    }
+
+    /** VPC flow logs to CloudWatch Logs, delivered by a role only the flow-logs service of this account can assume. */
+    private createFlowLog(name: string, ctx: AwsContext): aws.ec2.FlowLog {
+        const options = (extra: pulumi.CustomResourceOptions = {}) => awsOptions(ctx, this, extra);
+        const logs = new aws.cloudwatch.LogGroup(
+            `${name}-flow-logs`,
+            { name: `/vpc/${ctx.spec.project}-${ctx.spec.stack}/flow-logs`, retentionInDays: ctx.spec.aws.flowLogRetentionDays },
+            options(),
+        );
+        // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html (the role's actions and the confused-deputy condition).
+        const role = new aws.iam.Role(
+            `${name}-flow-logs`,
+            { description: "Delivers the VPC's flow logs to CloudWatch Logs", assumeRolePolicy: assumeRolePolicy(ctx, "vpc-flow-logs.amazonaws.com", true) },
+            options(),
+        );
+        const policy = new aws.iam.RolePolicy(
+            `${name}-flow-logs`,
+            {
+                role: role.id,
+                policy: policyDocument([
+                    {
+                        Sid: "DeliverFlowLogs",
+                        Effect: "Allow",
+                        Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                        Resource: [logs.arn, pulumi.interpolate`${logs.arn}:log-stream:*`],
+                    },
+                ]),
+            },
+            awsOptions(ctx, role),
+        );
+        return new aws.ec2.FlowLog(
+            `${name}-flow-log`,
+            {
+                vpcId: this.vpc.id,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: logs.arn,
+                iamRoleArn: role.arn,
+                maxAggregationInterval: 600,
+            },
+            options({ dependsOn: [policy] }),
+        );
     }
 }

@@ -166,6 +166,15 @@ export function forwardDeploymentFailures(ctx: AwsContext, name: string, parent:
                     Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
                 },
                 {
+                    // AWS Budgets alerts (components/aws/budget.ts).
+                    Sid: "BudgetsPublish",
+                    Effect: "Allow",
+                    Principal: { Service: "budgets.amazonaws.com" },
+                    Action: ["sns:Publish"],
+                    Resource: [topic.arn],
+                    Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+                },
+                {
                     Sid: "DeploymentEventsPublish",
                     Effect: "Allow",
                     Principal: { Service: "events.amazonaws.com" },

@@ -12,7 +12,8 @@ const anywhere = "0.0.0.0/0";
 /**
  * Who may talk to whom. The internet reaches only the load balancer (443, and 80 which redirects
  * or, without a certificate, serves); the load balancer reaches only the api port of the tasks;
- * PostgreSQL, Redis, the ml service and the VPC endpoints admit only the tasks' group.
+ * PostgreSQL, Redis, the ml service and the VPC endpoints admit only the tasks' group (and PostgreSQL and
+ * the endpoints the database role setup function's).
  */
 export class SecurityGroups extends pulumi.ComponentResource {
     readonly loadBalancer: aws.ec2.SecurityGroup;
@@ -23,6 +24,10 @@ export class SecurityGroups extends pulumi.ComponentResource {
     readonly database: aws.ec2.SecurityGroup;
     readonly cache: aws.ec2.SecurityGroup;
     readonly endpoints: aws.ec2.SecurityGroup;
+    /** The Bedrock runtime endpoint's own group: HTTPS from the tasks, nothing else. */
+    readonly bedrock: aws.ec2.SecurityGroup;
+    /** The function that creates the database roles: reaches PostgreSQL and AWS APIs only. */
+    readonly databaseAdmin: aws.ec2.SecurityGroup;
 
     constructor(name: string, ctx: AwsContext, network: Network, opts: pulumi.ComponentResourceOptions) {
         super("fraud-platform:aws:SecurityGroups", name, {}, opts);
@@ -38,6 +43,8 @@ export class SecurityGroups extends pulumi.ComponentResource {
         this.database = group("db", "PostgreSQL: 5432 from the tasks only");
         this.cache = group("cache", "Redis: 6379 from the tasks only");
         this.endpoints = group("endpoints", "VPC interface endpoints: HTTPS from the tasks only");
+        this.bedrock = group("bedrock", "Bedrock runtime endpoint: HTTPS from the tasks only");
+        this.databaseAdmin = group("db-admin", "Database role setup function: PostgreSQL and AWS APIs");
 
         type Peer = { cidr: string } | { group: aws.ec2.SecurityGroup };
         // Ingress and egress rules take the same arguments; only the direction (the resource type) differs.
@@ -73,35 +80,14 @@ export class SecurityGroups extends pulumi.ComponentResource {
         ingress("db-in-tasks", this.database.id, postgresPort, { group: this.tasks }, "PostgreSQL from the tasks");
         ingress("cache-in-tasks", this.cache.id, redisPort, { group: this.tasks }, "Redis from the tasks");
         ingress("endpoints-in-tasks", this.endpoints.id, httpsPort, { group: this.tasks }, "AWS API endpoints from the tasks");
+        ingress("bedrock-in-tasks", this.bedrock.id, httpsPort, { group: this.tasks }, "Bedrock runtime from the tasks");
+
+        // The role setup function: PostgreSQL as the master user, Secrets Manager (endpoint) and RDS's API (NAT).
+        egress("db-admin-out-postgres", this.databaseAdmin.id, postgresPort, { group: this.database }, "To PostgreSQL");
+        egress("db-admin-out-https", this.databaseAdmin.id, httpsPort, { cidr: anywhere }, "HTTPS to Secrets Manager and RDS's API");
+        ingress("db-in-db-admin", this.database.id, postgresPort, { group: this.databaseAdmin }, "PostgreSQL from the role setup function");
+        ingress("endpoints-in-db-admin", this.endpoints.id, httpsPort, { group: this.databaseAdmin }, "AWS API endpoints from the role setup function");
 
         this.registerOutputs({});
-    }
-}
-
-/**
- * Private paths to the AWS APIs the tasks use on every start (image layers from S3 and ECR, logs,
- * secrets), so they do not depend on, or pay for, the NAT gateways.
- */
-export function createVpcEndpoints(name: string, ctx: AwsContext, network: Network, groups: SecurityGroups): void {
-    const options = () => awsOptions(ctx, network);
-    const service = (suffix: string) => `com.amazonaws.${ctx.region}.${suffix}`;
-    new aws.ec2.VpcEndpoint(
-        `${name}-s3`,
-        { vpcId: network.vpcId, serviceName: service("s3"), vpcEndpointType: "Gateway", routeTableIds: network.privateRouteTableIds },
-        options(),
-    );
-    for (const suffix of ["ecr.api", "ecr.dkr", "logs", "secretsmanager"]) {
-        new aws.ec2.VpcEndpoint(
-            `${name}-${suffix.replace(".", "-")}`,
-            {
-                vpcId: network.vpcId,
-                serviceName: service(suffix),
-                vpcEndpointType: "Interface",
-                subnetIds: network.privateSubnetIds,
-                securityGroupIds: [groups.endpoints.id],
-                privateDnsEnabled: true,
-            },
-            options(),
-        );
     }
 }
