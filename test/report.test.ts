@@ -49,19 +49,19 @@ describe("npm run report", function () {
             expect(line(production, /^ml service/).monthlyUsd).to.equal(57.67); // 2 × (1 × 0.03238 + 2 × 0.00356) × 730 = 57.67
             expect(line(production, /^NAT gateways$/).monthlyUsd).to.equal(65.7); // 2 × 0.045 × 730
             expect(line(production, /Elastic IPs/).monthlyUsd).to.equal(7.3); // 2 × 0.005 × 730
-            expect(line(production, /Interface VPC endpoints/).monthlyUsd).to.equal(58.4); // 4 endpoints × 2 zones × 0.01 × 730
+            expect(line(production, /Interface VPC endpoints/).monthlyUsd).to.equal(14.6); // bedrock-runtime only (images come from ghcr.io): 1 endpoint × 2 zones × 0.01 × 730
             expect(line(production, /^Application Load Balancer$/).monthlyUsd).to.equal(16.43); // 0.0225 × 730 = 16.425
             expect(line(production, /gp3 storage/).monthlyUsd).to.equal(4.6); // 20 GB × 2 (Multi-AZ) × 0.115
             expect(line(production, /Secrets Manager/).monthlyUsd).to.equal(1.6); // 4 × 0.40
             expect(line(production, /dashboards/).monthlyUsd).to.equal(3);
             expect(line(production, /CloudWatch alarms/).monthlyUsd).to.equal(3.9); // 39 alarm metrics × 0.10
-            // 43.25 + 14.42 + 57.67 + 65.70 + 7.30 + 58.40 + 7.30 (ALB addresses) + 16.43 + 3.90 + 3.00 + 4.60 + 1.60
-            expect(production.report.monthlyCostUsd).to.equal(283.57);
+            // 43.25 + 14.42 + 57.67 + 65.70 + 7.30 + 14.60 + 7.30 (ALB addresses) + 16.43 + 3.90 + 3.00 + 4.60 + 1.60
+            expect(production.report.monthlyCostUsd).to.equal(239.77);
             // 4.50 NAT data (100 GB × 0.045) + 9.00 data out (100 GB × 0.09) + 5.84 LCU (730 × 0.008) + 17.50 logs
-            // (7 log groups × 5 GB × 0.50) + 0.46 S3 (2 buckets × 10 GB × 0.023) + 0 Lambda (inside the free tier).
-            expect(line(production, /CloudWatch Logs ingestion/).monthlyUsd).to.equal(17.5);
-            expect(line(production, /^S3 Standard storage$/).monthlyUsd).to.equal(0.46);
-            expect(production.report.usageCostUsd).to.equal(37.3);
+            // (10 log groups × 5 GB × 0.50, with flow logs and WAF logs) + 0.69 S3 (3 buckets × 10 GB × 0.023) + 0 Lambda (inside the free tier).
+            expect(line(production, /CloudWatch Logs ingestion/).monthlyUsd).to.equal(25);
+            expect(line(production, /^S3 Standard storage$/).monthlyUsd).to.equal(0.69);
+            expect(production.report.usageCostUsd).to.equal(45.03);
         });
 
         it("counts one alarm metric per metric an alarm watches (metric-math alarms count each)", () => {

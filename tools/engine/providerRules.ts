@@ -154,6 +154,19 @@ function intBetween(property: string, min: number, max: number, source: string):
     };
 }
 
+/** Terraform's `validation.IntInSlice` message. */
+function intOneOf(property: string, values: readonly number[], source: string): ProviderRule {
+    return {
+        id: `enum:${property}`,
+        source,
+        check({ inputs }) {
+            const value = inputs[property];
+            if (typeof value !== "number" || values.includes(value)) return undefined;
+            return `expected ${tfName(property)} to be one of [${values.join(" ")}], got ${value}`;
+        },
+    };
+}
+
 function rule(id: string, source: string, check: (resource: CheckedResource) => string | undefined): ProviderRule {
     return { id, source, check };
 }
@@ -473,6 +486,56 @@ export const providerRules: Readonly<Record<string, readonly ProviderRule[]>> = 
         nameRule({ property: "name", maxLength: 64, autonamed: true, pattern: { regex: /^[A-Za-z0-9_-]+$/, message: `only alphanumeric characters, hyphens and underscores allowed in "function_name": "%v"` }, source: tf("internal/service/lambda/validate.go (validFunctionName: 64 characters)") }),
         required(["role"], tf("internal/service/lambda/function.go (role: Required)")),
     ],
+    "aws:lambda/invocation:Invocation": [
+        required(["functionName", "input"], tf("internal/service/lambda/invocation.go (function_name, input: Required)")),
+        rule("input-json", tf("internal/service/lambda/invocation.go (input: validation.StringIsJSON)"), ({ inputs }) => {
+            const input = inputs.input;
+            if (typeof input !== "string" || isUnknown(input)) return undefined;
+            try {
+                JSON.parse(input);
+                return undefined;
+            } catch {
+                return `"input" contains an invalid JSON: ${input.slice(0, 60)}`;
+            }
+        }),
+    ],
+
+    // ---- AWS: edge and audit trails ----
+    "aws:wafv2/webAcl:WebAcl": [
+        nameRule({ property: "name", maxLength: 128, autonamed: true, prefixProperty: "namePrefix", pattern: { regex: /^[0-9A-Za-z_-]+$/, message: `must contain only alphanumeric hyphen and underscore characters in "name": "%v"` }, source: tf("internal/service/wafv2/web_acl.go (name: StringLenBetween(1, 128), StringMatch ^[0-9A-Za-z_-]+$)") }),
+        required(["defaultAction", "scope", "visibilityConfig"], tf("internal/service/wafv2/web_acl.go (default_action, scope, visibility_config: Required)")),
+        oneOf("scope", ["CLOUDFRONT", "REGIONAL"], tf("internal/service/wafv2/web_acl.go (scope: enum.Validate[awstypes.Scope])")),
+    ],
+    "aws:wafv2/webAclAssociation:WebAclAssociation": [
+        required(["resourceArn", "webAclArn"], tf("internal/service/wafv2/web_acl_association.go (resource_arn, web_acl_arn: Required, ValidARN)")),
+    ],
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": [
+        required(["logDestinationConfigs", "resourceArn"], tf("internal/service/wafv2/web_acl_logging_configuration.go (log_destination_configs, resource_arn: Required)")),
+        // CloudWatch Logs destinations of WAF logging must be named aws-waf-logs-…:
+        // https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html
+        rule("log-group-name", "https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html (log group name must start with aws-waf-logs-)", ({ inputs }) => {
+            const destinations = Array.isArray(inputs.logDestinationConfigs) ? inputs.logDestinationConfigs : [];
+            const wrong = destinations.find((arn): arn is string => typeof arn === "string" && !isUnknown(arn) && arn.includes(":log-group:") && !/:log-group:aws-waf-logs-/.test(arn));
+            return wrong ? `WAFInvalidParameterException: the log group of ${wrong} must have a name starting with aws-waf-logs-` : undefined;
+        }),
+    ],
+    "aws:ec2/flowLog:FlowLog": [
+        rule("one-resource", tf("internal/service/ec2/vpc_flow_log.go (eni_id, regional_nat_gateway_id, subnet_id, vpc_id, transit_gateway_id, transit_gateway_attachment_id: ExactlyOneOf)"), ({ inputs }) => {
+            const given = ["eniId", "regionalNatGatewayId", "subnetId", "vpcId", "transitGatewayId", "transitGatewayAttachmentId"].filter((p) => inputs[p] !== undefined && inputs[p] !== null);
+            return given.length === 1 ? undefined : `"one of \`eni_id,regional_nat_gateway_id,subnet_id,transit_gateway_attachment_id,transit_gateway_id,vpc_id\`" must be specified (got ${given.length})`;
+        }),
+        intOneOf("maxAggregationInterval", [60, 600], tf("internal/service/ec2/vpc_flow_log.go (max_aggregation_interval: IntInSlice(60, 600))")),
+        oneOf("trafficType", ["ACCEPT", "REJECT", "ALL"], tf("internal/service/ec2/vpc_flow_log.go (traffic_type: enum.Validate[awstypes.TrafficType])")),
+        oneOf("logDestinationType", ["cloud-watch-logs", "s3", "kinesis-data-firehose"], tf("internal/service/ec2/vpc_flow_log.go (log_destination_type: enum.Validate[awstypes.LogDestinationType])")),
+    ],
+    "aws:s3/bucketLogging:BucketLogging": [
+        required(["bucket", "targetBucket", "targetPrefix"], tf("internal/service/s3/bucket_logging.go (bucket, target_bucket, target_prefix: Required)")),
+    ],
+    "aws:budgets/budget:Budget": [
+        nameRule({ property: "name", maxLength: 100, autonamed: true, prefixProperty: "namePrefix", pattern: { regex: /^[^:\\]+$/, message: `the name of a budget may not contain ":" or "\\": "%v"` }, source: "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html (BudgetName: 1-100 characters, pattern [^:\\]+)" }),
+        required(["budgetType", "timeUnit"], tf("internal/service/budgets/budget.go (budget_type, time_unit: Required)")),
+    ],
+
     "aws:sns/topic:Topic": [
         nameRule({ property: "name", maxLength: 256, autonamed: true, prefixProperty: "namePrefix", pattern: { regex: /^[A-Za-z0-9_-]+(\.fifo)?$/, message: `only alphanumeric characters, hyphens and underscores allowed in "name": "%v"` }, source: tf("internal/service/sns/topic.go (validTopicName: 256 characters)") }),
     ],

@@ -108,6 +108,21 @@ export const updateSemantics: Readonly<Record<string, UpdateSemantics>> = {
     "aws:cloudwatch/dashboard:Dashboard": { replaceOn: ["dashboardName"], source: tf("internal/service/cloudwatch/dashboard.go") },
     "aws:cloudwatch/eventRule:EventRule": { replaceOn: ["name", "namePrefix", "eventBusName"], source: tf("internal/service/events/rule.go") },
     "aws:cloudwatch/eventTarget:EventTarget": { replaceOn: ["rule", "targetId", "eventBusName"], source: tf("internal/service/events/target.go") },
+    "aws:lambda/invocation:Invocation": {
+        // With the default lifecycle_scope CREATE_ONLY, a changed input forces a new invocation (CustomizeDiff).
+        replaceOn: ["functionName", "qualifier", "triggers", "input"],
+        source: tf("internal/service/lambda/invocation.go (function_name, qualifier, triggers ForceNew; input by customizeDiff in CREATE_ONLY scope)"),
+    },
+    "aws:wafv2/webAcl:WebAcl": { replaceOn: ["name", "namePrefix", "scope"], sets: ["rules"], source: tf("internal/service/wafv2/web_acl.go") },
+    "aws:wafv2/webAclAssociation:WebAclAssociation": { replaceOn: ["resourceArn", "webAclArn"], timeouts: ["create"], source: tf("internal/service/wafv2/web_acl_association.go") },
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": { replaceOn: ["resourceArn"], sets: ["logDestinationConfigs", "redactedFields"], source: tf("internal/service/wafv2/web_acl_logging_configuration.go") },
+    "aws:ec2/flowLog:FlowLog": {
+        replaceOn: ["deliverCrossAccountRole", "destinationOptions", "eniId", "iamRoleArn", "logDestination", "logDestinationType", "logFormat", "maxAggregationInterval", "regionalNatGatewayId", "subnetId", "trafficType", "transitGatewayAttachmentId", "transitGatewayId", "vpcId"],
+        timeouts: [],
+        source: tf("internal/service/ec2/vpc_flow_log.go (every argument but tags ForceNew; no timeouts)"),
+    },
+    "aws:s3/bucketLogging:BucketLogging": { replaceOn: ["bucket", "expectedBucketOwner"], sets: ["targetGrants"], timeouts: [], source: tf("internal/service/s3/bucket_logging.go") },
+    "aws:budgets/budget:Budget": { replaceOn: ["name", "namePrefix", "accountId"], sets: ["notifications", "costFilters"], source: tf("internal/service/budgets/budget.go") },
     "aws:lambda/function:Function": { replaceOn: ["name", "packageType"], timeouts: all, source: tf("internal/service/lambda/function.go") },
     "aws:sns/topic:Topic": { replaceOn: ["name", "namePrefix", "fifoTopic"], source: tf("internal/service/sns/topic.go") },
     "aws:sns/topicPolicy:TopicPolicy": { replaceOn: ["arn"], source: tf("internal/service/sns/topic_policy.go") },

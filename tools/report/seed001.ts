@@ -43,6 +43,8 @@ export function atSeed001Sizing(resources: ReportResource[]): ReportResource[] {
             case "aws:elasticache/replicationGroup:ReplicationGroup":
                 inputs.nodeType = seed001Sizing.cache.nodeType;
                 inputs.numCacheClusters = seed001Sizing.cache.numCacheClusters;
+                // Seed 001 runs Redis 7 (ElastiCache for Redis OSS), whatever engine the stack chose.
+                inputs.engine = "redis";
                 delete inputs.numNodeGroups;
                 delete inputs.replicasPerNodeGroup;
                 break;

@@ -119,6 +119,17 @@ export function awsOutputs(args: MockResourceArgs): Record<string, unknown> {
             const name = autoname(args);
             return { name, arn: `arn:aws:lambda:${region}:${account}:function:${name}` };
         }
+        case "aws:wafv2/webAcl:WebAcl": {
+            const name = autoname(args);
+            const id = `${token(name, 8)}-${token(`${name}-id`, 4)}`;
+            return { name, id, arn: `arn:aws:wafv2:${region}:${account}:regional/webacl/${name}/${id}`, capacity: 1000 };
+        }
+        case "aws:ec2/flowLog:FlowLog":
+            return { arn: `arn:aws:ec2:${region}:${account}:vpc-flow-log/fl-${token(args.name, 17)}` };
+        case "aws:budgets/budget:Budget": {
+            const name = autoname(args);
+            return { name, arn: `arn:aws:budgets::${account}:budget/${name}` };
+        }
         case "aws:cloudwatch/dashboard:Dashboard":
             return { dashboardArn: `arn:aws:cloudwatch::${account}:dashboard/${String(args.inputs.dashboardName)}` };
         default:
