@@ -12,6 +12,7 @@ export const dockerSettings = z.strictObject({
     apiHostPort: port.default(8000),
     prometheusHostPort: port.default(9090),
     grafanaHostPort: port.default(3001),
+    alertmanagerHostPort: port.default(9093),
     /** Publish PostgreSQL and Redis on the host (loopback only) for local tools; off by default. */
     exposeDataPorts: z.boolean().default(false),
     postgresHostPort: port.default(5432),
@@ -36,6 +37,13 @@ export const maxLocalReplicas = 16;
 export function dockerProblems(input: Record<string, unknown>): { path: (string | number)[]; allowed: string }[] {
     if (input.backend !== "docker") return [];
     const problems: { path: (string | number)[]; allowed: string }[] = [];
+    if (input.credentialSeed === undefined) {
+        problems.push({
+            path: ["credentialSeed"],
+            allowed:
+                "required on the docker backend: the PostgreSQL, Redis and Grafana passwords and APP_SECRET_KEY are derived from it, so they survive `pulumi destroy` and `pulumi up` with the kept data volumes; set it once: `pulumi config set --secret credentialSeed \"$(openssl rand -hex 32)\"`",
+        });
+    }
     const at = (...path: string[]) => path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), input);
     const int = (value: unknown, fallback: number) => (value === undefined ? fallback : typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535 ? value : undefined);
 
@@ -55,6 +63,7 @@ export function dockerProblems(input: Record<string, unknown>): { path: (string 
     const others: { key: string; port: number | undefined }[] = [
         { key: "prometheusHostPort", port: int(at("docker", "prometheusHostPort"), 9090) },
         { key: "grafanaHostPort", port: int(at("docker", "grafanaHostPort"), 3001) },
+        { key: "alertmanagerHostPort", port: int(at("docker", "alertmanagerHostPort"), 9093) },
         ...(exposeData
             ? [
                   { key: "postgresHostPort", port: int(at("docker", "postgresHostPort"), 5432) },
