@@ -37,13 +37,6 @@ export const maxLocalReplicas = 16;
 export function dockerProblems(input: Record<string, unknown>): { path: (string | number)[]; allowed: string }[] {
     if (input.backend !== "docker") return [];
     const problems: { path: (string | number)[]; allowed: string }[] = [];
-    if (input.credentialSeed === undefined) {
-        problems.push({
-            path: ["credentialSeed"],
-            allowed:
-                "required on the docker backend: the PostgreSQL, Redis and Grafana passwords and APP_SECRET_KEY are derived from it, so they survive `pulumi destroy` and `pulumi up` with the kept data volumes; set it once: `pulumi config set --secret credentialSeed \"$(openssl rand -hex 32)\"`",
-        });
-    }
     const at = (...path: string[]) => path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), input);
     const int = (value: unknown, fallback: number) => (value === undefined ? fallback : typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535 ? value : undefined);
 

@@ -176,7 +176,7 @@ export const stackConfigSchema = z.strictObject({
     /**
      * Secret, docker: the one value the local stack derives its PostgreSQL, Redis and Grafana passwords and
      * APP_SECRET_KEY from, so they stay the same across `pulumi destroy` and `pulumi up` (the data volumes,
-     * which keep PostgreSQL's and Grafana's stored passwords, are kept).
+     * which keep PostgreSQL's and Grafana's stored passwords, are kept). Unset, they are generated (with a warning).
      */
     credentialSeed: z.string().min(32, "at least 32 characters, e.g. `openssl rand -hex 32`").optional(),
     /** Secret, DigitalOcean: `<username>:<token>` (a GitHub token with `read:packages`) to pull private GHCR images. */

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { createHmac } from "node:crypto";
+import * as random from "@pulumi/random";
 import type { CacheSpec, DatabaseSpec, EnvironmentSpec, ServiceSpec } from "../../config";
 import type {
     AppEndpoints,
@@ -35,6 +36,7 @@ export class DockerBackend implements EnvironmentBackend {
     private dataContainers: docker.Container[] = [];
     private appContainers = new Map<string, docker.Container[]>();
     private databaseVolume?: docker.Volume;
+    private generatedSeed?: pulumi.Output<string>;
 
     constructor(
         private readonly spec: EnvironmentSpec,
@@ -312,7 +314,9 @@ export class DockerBackend implements EnvironmentBackend {
                     { name: this.dataNetwork.name },
                 ],
                 ports: service.public ? [loopbackPort(this.spec.docker.hostAddress, service.port, this.spec.docker.apiHostPort + replica)] : [],
-                healthcheck: healthcheck(httpProbe(service.port, service.healthCheck.livenessPath, service.healthCheck.timeoutSeconds), service.healthCheck),
+                // The readiness path (the api's checks the database and the cache): with `wait`, an `up` whose
+                // services cannot reach their dependencies (wrong credentials after a re-up, say) fails.
+                healthcheck: healthcheck(httpProbe(service.port, service.healthCheck.path, service.healthCheck.timeoutSeconds), service.healthCheck),
                 // Wait for healthy: an `up` that starts a broken release fails instead of reporting success.
                 wait: true,
                 waitTimeout: service.healthCheck.startPeriodSeconds + service.healthCheck.intervalSeconds * (service.healthCheck.unhealthyThreshold + 2) + 60,
@@ -352,10 +356,23 @@ export class DockerBackend implements EnvironmentBackend {
      * Grafana stored on their kept volumes. Hex: safe inside connection URLs.
      */
     stableSecret(purpose: string): pulumi.Output<string> {
-        const seed = this.spec.docker.credentialSeed;
-        // The config edge requires credentialSeed on this backend; this guards a spec built another way.
-        if (seed === undefined) throw new Error("credentialSeed: required on the docker backend (`pulumi config set --secret credentialSeed \"$(openssl rand -hex 32)\"`)");
-        return pulumi.secret(seed.apply((value) => createHmac("sha256", value).update(`${this.spec.project}/${this.spec.stack}/${purpose}`).digest("hex")));
+        return pulumi.secret(this.credentialSeed().apply((value) => createHmac("sha256", value).update(`${this.spec.project}/${this.spec.stack}/${purpose}`).digest("hex")));
+    }
+
+    /**
+     * The stack secret `credentialSeed`, or, on a stack that has not set it, one generated seed (with a
+     * warning): that stack works until its first destroy, after which PostgreSQL and Grafana keep the old
+     * passwords on their volumes.
+     */
+    private credentialSeed(): pulumi.Output<string> {
+        if (this.spec.docker.credentialSeed !== undefined) return this.spec.docker.credentialSeed;
+        if (this.generatedSeed === undefined) {
+            pulumi.log.warn(
+                'credentialSeed is not set: the passwords and APP_SECRET_KEY are generated and change after `pulumi destroy`, which the kept PostgreSQL and Grafana volumes do not follow. Set it once: pulumi config set --secret credentialSeed "$(openssl rand -hex 32)"',
+            );
+            this.generatedSeed = new random.RandomPassword(`${this.scope.name}-credential-seed`, { length: 64, special: false }, { parent: this.scope.parent }).result;
+        }
+        return this.generatedSeed;
     }
 
     /** node-exporter, for the database volume's disk usage: the volume mounted read-only, its filesystem reported. */
