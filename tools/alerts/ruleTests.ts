@@ -142,28 +142,44 @@ function seriesFor(alert: AlertDefinition, inputs: RuleInputs, breach: boolean, 
 /** The promtool test file (rule file path relative to the test file) for the rendered rules. */
 export function alertRuleTests(inputs: RuleInputs, ruleFile: string): string {
     const groups: TestGroup[] = [];
-    for (const alert of inputs.catalogue) {
-        if (alert.coverage.prometheus.kind === "no") continue;
-        const samples = (onsetMinutes + alert.forMinutes + 5) * samplesPerMinute;
-        const breaching = seriesFor(alert, inputs, true, samples);
-        const expected = [{ exp_labels: { severity: alert.severity, alert_id: alert.id, ...breaching.labels }, exp_annotations: annotationsOf(alert) }];
-        groups.push({
-            name: `${alert.name} fires after ${alert.forMinutes} min past the threshold, not before`,
-            interval: `${scrape}s`,
-            input_series: breaching.series,
-            alert_rule_test: [
-                { eval_time: `${onsetMinutes}m`, alertname: alert.name, exp_alerts: [] },
-                { eval_time: `${onsetMinutes + alert.forMinutes}m`, alertname: alert.name, exp_alerts: [] },
-                { eval_time: `${onsetMinutes + alert.forMinutes + 2}m`, alertname: alert.name, exp_alerts: expected },
-            ],
-        });
-        const healthy = seriesFor(alert, inputs, false, samples);
-        groups.push({
-            name: `${alert.name} stays quiet on the healthy side of its threshold`,
-            interval: `${scrape}s`,
-            input_series: healthy.series,
-            alert_rule_test: [{ eval_time: `${onsetMinutes + alert.forMinutes + 5}m`, alertname: alert.name, exp_alerts: [] }],
-        });
+    const alerts = inputs.catalogue.filter((alert) => alert.coverage.prometheus.kind !== "no");
+    const samples = (onsetMinutes + Math.max(...alerts.map((a) => a.forMinutes)) + 5) * samplesPerMinute;
+    // promtool sets up a database per test group (a quarter of a second each): alerts share a group
+    // unless they read the same series (the two error-rate alerts), which then need a timeline each.
+    for (const breach of [true, false]) {
+        const packed: { series: Series[]; tests: AlertRuleTest[] }[] = [];
+        for (const alert of alerts) {
+            const data = seriesFor(alert, inputs, breach, samples);
+            const tests: AlertRuleTest[] = breach
+                ? [
+                      { eval_time: `${onsetMinutes}m`, alertname: alert.name, exp_alerts: [] },
+                      { eval_time: `${onsetMinutes + alert.forMinutes}m`, alertname: alert.name, exp_alerts: [] },
+                      {
+                          eval_time: `${onsetMinutes + alert.forMinutes + 2}m`,
+                          alertname: alert.name,
+                          exp_alerts: [{ exp_labels: { severity: alert.severity, alert_id: alert.id, ...data.labels }, exp_annotations: annotationsOf(alert) }],
+                      },
+                  ]
+                : [{ eval_time: `${onsetMinutes + alert.forMinutes + 5}m`, alertname: alert.name, exp_alerts: [] }];
+            const names = new Set(data.series.map((s) => s.series));
+            const group = packed.find((g) => g.series.every((s) => !names.has(s.series)));
+            if (group) {
+                group.series.push(...data.series);
+                group.tests.push(...tests);
+            } else {
+                packed.push({ series: [...data.series], tests });
+            }
+        }
+        packed.forEach((group, index) =>
+            groups.push({
+                name: breach
+                    ? `${index + 1}: breaching from ${onsetMinutes} min: each alert fires after its duration, not before (${group.tests.map((t) => t.alertname).filter((n, i, all) => all.indexOf(n) === i).join(", ")})`
+                    : `${index + 1}: on the healthy side of each threshold from ${onsetMinutes} min: no alert fires`,
+                interval: `${scrape}s`,
+                input_series: group.series,
+                alert_rule_test: group.tests,
+            }),
+        );
     }
     // The absent() guards: with no app metrics at all, each guard fires after missingMetricMinutes, not before.
     const guards = guardedMetrics(inputs);
