@@ -128,6 +128,22 @@ describe("alerts: seed 000's catalogue rendered for Prometheus and Alertmanager 
         expect(() => devSpec({ monitoring: { metrics: { requests: "api-requests" } } })).to.throw(/monitoring\.metrics\.requests[\s\S]*Prometheus metric name/);
     });
 
+    it("provisions Grafana with seed 000's four dashboards (main, api, ml, infra), every panel valid PromQL on the catalogue's metrics", () => {
+        const grafana = reveal(dev.named("-grafana", container).inputs) as { uploads: { file: string; content: string }[] };
+        const dashboards = grafana.uploads.filter((u) => u.file.startsWith("/etc/grafana/dashboards/")).map((u) => JSON.parse(u.content) as { uid: string; panels: { targets: { expr: string }[] }[] });
+        expect(dashboards.map((d) => d.uid)).to.deep.equal(["main", "api", "ml", "infra"]);
+        expect(grafana.uploads.some((u) => u.file.startsWith("/etc/grafana/provisioning/dashboards/") && u.content.includes("/etc/grafana/dashboards"))).to.equal(true);
+        const expressions = dashboards.flatMap((d) => d.panels.flatMap((p) => p.targets.map((t) => t.expr)));
+        for (const expr of expressions) {
+            let broken = false;
+            parser.parse(expr).iterate({ enter: (node) => void (node.type.isError ? (broken = true) : undefined) });
+            expect(broken, expr).to.equal(false);
+        }
+        for (const metric of ["api_requests_total", "api_request_errors_total", "api_request_duration_seconds_bucket", "cache_hits_total", "db_query_duration_seconds_bucket", "fraud_score_distribution"]) {
+            expect(expressions.some((e) => e.includes(metric)), metric).to.equal(true);
+        }
+    });
+
     it(`routes critical alerts to PagerDuty and Slack, warnings to Slack only (amtool config routes test)${missing("amtool", amtool)}`, async function () {
         const config = YAML.parse(files["alertmanager.yml"]) as { receivers: { name: string; pagerduty_configs?: unknown[]; slack_configs?: unknown[] }[] };
         expect(config.receivers.find((r) => r.name === "pagerduty")?.pagerduty_configs, "PagerDuty configured").to.have.length(1);

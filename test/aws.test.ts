@@ -266,6 +266,13 @@ describe("aws backend (production stack)", () => {
         expect([alarm("-alarm-cache-hit-rate").threshold, alarm("-alarm-cache-hit-rate").evaluationPeriods * 5]).to.deep.equal([50, 15]);
     });
 
+    it("lays the CloudWatch dashboard out as seed 000's four views: main, API performance, ML metrics, infrastructure", () => {
+        const body = JSON.parse(String(reveal(production.ofType("aws:cloudwatch/dashboard:Dashboard")[0].inputs.dashboardBody))) as { widgets: { type: string; properties: { markdown?: string; title?: string } }[] };
+        const sections = body.widgets.filter((w) => w.type === "text").map((w) => w.properties.markdown!.split("\n")[0]);
+        expect(sections).to.deep.equal(["## Main", "## API performance", "## ML metrics", "## Infrastructure"]);
+        expect(body.widgets.filter((w) => w.type === "metric")).to.have.length(12);
+    });
+
     it("delivers both topics to each email, and only the critical one to PagerDuty, with the integration key kept secret", () => {
         const subscriptions = production.ofType(t.subscription).map((s) => ({ s, inputs: inputsOf<{ protocol: string; endpoint: string; topic: string }>(s) }));
         expect(subscriptions.filter((x) => x.inputs.protocol === "email").map((x) => x.inputs.endpoint)).to.deep.equal(["oncall@dygsom.com", "oncall@dygsom.com"]);

@@ -15,6 +15,7 @@ import type {
 } from "../backend";
 import { healthcheck, httpProbe, labels, logOptions, loopbackPort } from "./containers";
 import { alertCatalogue } from "../alerts/catalogue";
+import { dashboardDirectory, grafanaDashboardProvider, grafanaDashboards } from "./dashboards";
 import { alertRules, alertmanagerConfig, databaseVolumeMount, grafanaDatasource, prometheusConfig, type RuleInputs } from "./observability";
 
 const postgresPort = 5432;
@@ -148,6 +149,7 @@ export class DockerBackend implements EnvironmentBackend {
         const settings = this.spec.docker;
         const services = Object.values(this.spec.services);
         const appContainers = [...this.appContainers.values()].flat();
+        const rules = dockerRuleInputs(this.spec);
         const nodeExporterHost = "node-exporter";
         const targets = [
             ...services.map((s) => ({ job: s.name, hosts: this.replicaAliases(s), port: s.port })),
@@ -183,7 +185,7 @@ export class DockerBackend implements EnvironmentBackend {
             command: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=15d"],
             uploads: [
                 { file: "/etc/prometheus/prometheus.yml", content: prometheusConfig(targets, alertmanagerHost) },
-                { file: "/etc/prometheus/rules/fraud-api.yml", content: alertRules(dockerRuleInputs(this.spec)) },
+                { file: "/etc/prometheus/rules/fraud-api.yml", content: alertRules(rules) },
             ],
             mounts: [{ type: "volume", source: prometheusData.name, target: "/prometheus" }],
             networksAdvanced: [{ name: this.appNetwork.name, aliases: [prometheusHost] }],
@@ -205,7 +207,12 @@ export class DockerBackend implements EnvironmentBackend {
                 pulumi.interpolate`GF_SECURITY_ADMIN_PASSWORD=${grafanaPassword}`,
                 "GF_USERS_ALLOW_SIGN_UP=false",
             ],
-            uploads: [{ file: "/etc/grafana/provisioning/datasources/prometheus.yaml", content: grafanaDatasource(prometheusHost) }],
+            uploads: [
+                { file: "/etc/grafana/provisioning/datasources/prometheus.yaml", content: grafanaDatasource(prometheusHost) },
+                { file: "/etc/grafana/provisioning/dashboards/fraud-platform.yaml", content: grafanaDashboardProvider() },
+                // Seed 000's four dashboards, at /d/main, /d/api, /d/ml and /d/infra.
+                ...Object.entries(grafanaDashboards(this.spec.monitoring.metrics, rules.catalogue, rules.apiJob)).map(([uid, content]) => ({ file: `${dashboardDirectory}/${uid}.json`, content })),
+            ],
             mounts: [{ type: "volume", source: grafanaData.name, target: "/var/lib/grafana" }],
             networksAdvanced: [{ name: this.appNetwork.name, aliases: ["grafana"] }],
             ports: [loopbackPort(settings.hostAddress, 3000, settings.grafanaHostPort)],

@@ -198,7 +198,7 @@ export function alertmanagerConfig(destinations: { slackWebhookUrl?: string; pag
 export function grafanaDatasource(prometheusHost: string): string {
     return YAML.stringify({
         apiVersion: 1,
-        datasources: [{ name: "Prometheus", type: "prometheus", access: "proxy", url: `http://${prometheusHost}:9090`, isDefault: true, editable: false }],
+        datasources: [{ name: "Prometheus", uid: "prometheus", type: "prometheus", access: "proxy", url: `http://${prometheusHost}:9090`, isDefault: true, editable: false }],
     });
 }
 
