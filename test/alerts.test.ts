@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { parser } from "@prometheus-io/lezer-promql";
 import { expect } from "chai";
 import YAML from "yaml";
-import { alertCatalogue } from "../components/alerts/catalogue";
+import { alertCatalogue, coverageTable } from "../components/alerts/catalogue";
 import { dockerRuleInputs } from "../components/docker/backend";
 import { alertRules } from "../components/docker/observability";
 import { loadEnvironmentSpec } from "../config";
@@ -122,6 +122,12 @@ describe("alerts: seed 000's catalogue rendered for Prometheus and Alertmanager 
         const yaml = alertRules(dockerRuleInputs(spec));
         expect(yaml).to.include("for: 7m").and.include("for: 20m").and.include("absent(http_request_duration_seconds_bucket");
         expect(alertCatalogue(spec.monitoring.thresholds, spec.monitoring.metrics).find((a) => a.id === "apiErrorRateCritical")!.forMinutes).to.equal(7);
+    });
+
+    it("documents the one gap table the catalogue generates (docs/alerts.md)", () => {
+        const spec = devSpec();
+        const docs = fs.readFileSync(path.join(__dirname, "..", "docs", "alerts.md"), "utf8");
+        expect(docs).to.include(coverageTable(alertCatalogue(spec.monitoring.thresholds, spec.monitoring.metrics)));
     });
 
     it("refuses a metric name Prometheus would not accept, naming the key", () => {

@@ -90,8 +90,8 @@ export function alertCatalogue(t: ThresholdsSpec, metrics: MetricNamesSpec): Ale
             summary: `A service failed its health check for ${t.healthCheckMinutes} minutes.`,
             steps: ["Look at the service's logs and its last restarts.", "Check its dependencies (database, cache, ml service).", "Roll back if a release caused it."],
             coverage: {
-                prometheus: { kind: "approximate", how: "the service's metrics endpoint not answering Prometheus (`up == 0`); Docker's own health check restarts it" },
-                cloudwatch: yes,
+                prometheus: { kind: "approximate", how: "the service's metrics endpoint not answering Prometheus (`up == 0`); `npm run health-check` lists Docker's own health checks" },
+                cloudwatch: { kind: "approximate", how: "api tasks failing the load balancer's readiness check, and no healthy api task at all" },
                 digitalocean: { kind: "approximate", how: "an uptime check on the api's health URL" },
             },
         },
@@ -107,7 +107,7 @@ export function alertCatalogue(t: ThresholdsSpec, metrics: MetricNamesSpec): Ale
             steps: ["Check the database is up and accepting connections.", "Check the connection count against max_connections.", "Check the app's DATABASE_URL and credentials."],
             coverage: {
                 prometheus: yes,
-                cloudwatch: { kind: "approximate", how: `the app's ${metrics.dbConnectionErrors} is not in CloudWatch; RDS DatabaseConnections at 0 while the api runs` },
+                cloudwatch: { kind: "no", why: `the app's ${metrics.dbConnectionErrors} is not published to CloudWatch; the unhealthy-hosts page covers it, as the api's readiness checks the database` },
                 digitalocean: { kind: "no", why: "DigitalOcean database alerts cover CPU, memory, disk and load, not connection failures" },
             },
         },
@@ -155,7 +155,7 @@ export function alertCatalogue(t: ThresholdsSpec, metrics: MetricNamesSpec): Ale
             steps: ["Find the growing tables or logs.", "Raise the storage (cloud) or free space on the host (Docker)."],
             coverage: {
                 prometheus: { kind: "approximate", how: "the filesystem that holds the database volume (node-exporter), which Docker shares with the host" },
-                cloudwatch: yes,
+                cloudwatch: { kind: "approximate", how: "RDS free storage against the storage allocated at creation (autoscaling grows it)" },
                 digitalocean: yes,
             },
         },

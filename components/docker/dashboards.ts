@@ -85,7 +85,6 @@ export function grafanaDashboards(metrics: MetricNamesSpec, catalogue: AlertDefi
                     targets: [{ expr: `100 * (1 - max(node_filesystem_avail_bytes{mountpoint="${databaseVolumeMount}"} / node_filesystem_size_bytes{mountpoint="${databaseVolumeMount}"}))`, legend: "used %" }],
                     threshold: threshold("diskHigh"),
                 },
-                { title: "Network I/O", unit: "Bps", targets: [{ expr: "sum(rate(node_network_receive_bytes_total[5m]))", legend: "in" }, { expr: "sum(rate(node_network_transmit_bytes_total[5m]))", legend: "out" }] },
                 { title: "Scrape targets up", unit: "none", targets: [{ expr: "up", legend: "{{job}} {{instance}}" }] },
             ],
         },
