@@ -150,6 +150,12 @@ describe("alerts: seed 000's catalogue rendered for Prometheus and Alertmanager 
         }
     });
 
+    it("publishes Alertmanager on loopback and names the routes in the stack's alertTarget", () => {
+        const ports = (reveal(dev.named("-alertmanager", container).inputs) as { ports: { internal: number; external: number; ip: string }[] }).ports;
+        expect(ports).to.deep.equal([{ internal: 9093, external: 9093, ip: "127.0.0.1", protocol: "tcp" }]);
+        expect(dev.outputs.alertTarget).to.equal("alertmanager at http://127.0.0.1:9093 (critical: pagerduty + slack; warning: slack)");
+    });
+
     it(`routes critical alerts to PagerDuty and Slack, warnings to Slack only (amtool config routes test)${missing("amtool", amtool)}`, async function () {
         const config = YAML.parse(files["alertmanager.yml"]) as { receivers: { name: string; pagerduty_configs?: unknown[]; slack_configs?: unknown[] }[] };
         expect(config.receivers.find((r) => r.name === "pagerduty")?.pagerduty_configs, "PagerDuty configured").to.have.length(1);

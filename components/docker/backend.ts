@@ -221,13 +221,14 @@ export class DockerBackend implements EnvironmentBackend {
             ...logOptions,
         }, { parent: scope.parent, dependsOn: [prometheus] });
 
-        const configured = [
-            args.monitoring.slackWebhookUrl ? "slack" : undefined,
-            args.monitoring.pagerDutyIntegrationKey ? "pagerduty" : undefined,
-        ].filter((d): d is string => d !== undefined);
+        const routes = [
+            `critical: ${args.monitoring.pagerDutyIntegrationKey ? "pagerduty + " : ""}${args.monitoring.slackWebhookUrl ? "slack" : "no slack"}`,
+            `warning: ${args.monitoring.slackWebhookUrl ? "slack" : "no slack"}`,
+        ].join("; ");
+        const configured = args.monitoring.slackWebhookUrl || args.monitoring.pagerDutyIntegrationKey ? routes : "no receivers: alerts show in Alertmanager and Prometheus only";
         return {
-            dashboardUrl: pulumi.output(`http://${hostForUrl(settings.hostAddress)}:${settings.grafanaHostPort}`),
-            alertTarget: pulumi.output(`alertmanager (${configured.length > 0 ? configured.join(", ") : "no receivers: alerts show in Alertmanager and Prometheus only"})`),
+            dashboardUrl: pulumi.output(`http://${hostForUrl(settings.hostAddress)}:${settings.grafanaHostPort}/d/main`),
+            alertTarget: pulumi.output(`alertmanager at http://${hostForUrl(settings.hostAddress)}:${settings.alertmanagerHostPort} (${configured})`),
         };
     }
 
