@@ -19,14 +19,15 @@ export class AppService extends pulumi.ComponentResource {
     constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fraud-platform:index:AppService", name, {}, opts);
         // One key per environment, whatever the backend; seed 002 asks for at least 32 characters.
-        const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 64, special: false }, { parent: this });
+        const secretKey =
+            args.backend.stableSecret?.("app-secret-key") ?? new random.RandomPassword(`${name}-secret-key`, { length: 64, special: false }, { parent: this }).result;
         const endpoints = args.backend.createAppService(
             { name, parent: this },
             {
                 services: args.services,
                 database: { ...args.database, password: pulumi.secret(args.database.password), url: pulumi.secret(args.database.url) },
                 cache: { ...args.cache, url: pulumi.secret(args.cache.url) },
-                appSecretKey: pulumi.secret(secretKey.result),
+                appSecretKey: pulumi.secret(secretKey),
             },
         );
         this.url = endpoints.url;

@@ -75,6 +75,12 @@ export interface EnvironmentBackend {
     createCache(scope: Scope, spec: CacheSpec): CacheConnection;
     createAppService(scope: Scope, args: AppServiceArgs): AppEndpoints;
     createMonitoring(scope: Scope, args: MonitoringArgs): MonitoringEndpoints;
+    /**
+     * A secret that must outlive the stack's state: a backend whose data survives `pulumi destroy` (the
+     * docker backend's kept volumes) derives it from a stack secret; the others leave this out and the
+     * program generates one.
+     */
+    stableSecret?(purpose: string): pulumi.Output<string>;
 }
 
 /**

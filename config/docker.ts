@@ -12,6 +12,7 @@ export const dockerSettings = z.strictObject({
     apiHostPort: port.default(8000),
     prometheusHostPort: port.default(9090),
     grafanaHostPort: port.default(3001),
+    alertmanagerHostPort: port.default(9093),
     /** Publish PostgreSQL and Redis on the host (loopback only) for local tools; off by default. */
     exposeDataPorts: z.boolean().default(false),
     postgresHostPort: port.default(5432),
@@ -55,6 +56,7 @@ export function dockerProblems(input: Record<string, unknown>): { path: (string 
     const others: { key: string; port: number | undefined }[] = [
         { key: "prometheusHostPort", port: int(at("docker", "prometheusHostPort"), 9090) },
         { key: "grafanaHostPort", port: int(at("docker", "grafanaHostPort"), 3001) },
+        { key: "alertmanagerHostPort", port: int(at("docker", "alertmanagerHostPort"), 9093) },
         ...(exposeData
             ? [
                   { key: "postgresHostPort", port: int(at("docker", "postgresHostPort"), 5432) },

@@ -315,6 +315,7 @@ function resolve(raw: RawStackConfig, config: StackConfig): EnvironmentSpec {
             slackWebhookUrl: asSecret(config.slackWebhookUrl),
             pagerDutyIntegrationKey: asSecret(config.pagerDutyIntegrationKey),
             thresholds: config.monitoring.thresholds,
+            metrics: config.monitoring.metrics,
         },
         aws: config.aws,
         digitalocean: {
@@ -324,7 +325,7 @@ function resolve(raw: RawStackConfig, config: StackConfig): EnvironmentSpec {
                     ? undefined
                     : { ghcr: config.ghcrCredentials, dockerHub: config.dockerHubCredentials },
         },
-        docker: config.docker,
+        docker: { ...config.docker, credentialSeed: asSecret(config.credentialSeed) },
         tags: { project: raw.project, stack: raw.stack, environment },
     };
 }

@@ -94,22 +94,56 @@ const cache = z.strictObject({
         .default("allkeys-lru"),
 });
 
+/**
+ * Seed 000's alert thresholds and durations, the only place they are written (components/alerts/catalogue.ts
+ * reads them). Critical (page): error rate > 5 % for 5 min, p95 > 1 s for 5 min, health check failing,
+ * database connection errors. Warning (Slack): error rate > 1 % for 10 min, cache hit rate < 50 % for
+ * 15 min, disk > 80 %, memory > 85 %.
+ */
+// CloudWatch evaluates at most one day of periods (period × evaluation periods ≤ 86,400 s): minutes ≤ 1440.
+const minutes = positiveInt.max(1440);
 const thresholds = z.strictObject({
     errorRatePercent: percent.default(5),
-    // CloudWatch evaluates at most one day of periods (period × evaluation periods ≤ 86,400 s).
-    errorRateMinutes: positiveInt.max(1440).default(5),
+    errorRateMinutes: minutes.default(5),
+    warningErrorRatePercent: percent.default(1),
+    warningErrorRateMinutes: minutes.default(10),
     p95LatencyMs: positiveInt.max(600_000).default(1000),
-    latencyMinutes: positiveInt.max(1440).default(5),
+    latencyMinutes: minutes.default(5),
+    /** A service failing its health check (not scraped, unhealthy targets) this long pages. */
+    healthCheckMinutes: minutes.default(2),
+    /** Database connection errors: more than this many a minute, for `databaseConnectionErrorMinutes`, page. */
+    databaseConnectionErrorsPerMinute: z.number().int().min(0).default(0),
+    databaseConnectionErrorMinutes: minutes.default(1),
     memoryPercent: percent.default(85),
+    memoryMinutes: minutes.default(5),
     cpuPercent: percent.default(85),
     diskPercent: percent.default(80),
+    diskMinutes: minutes.default(5),
     cacheHitRatePercent: percent.default(50),
+    cacheHitRateMinutes: minutes.default(15),
+    /** A metric the alerts read that is missing this long raises a warning (a renamed metric is not silence). */
+    missingMetricMinutes: minutes.default(10),
+});
+
+const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
+
+/** The metrics the app exports (seed 000's names by default), for apps that name them otherwise. */
+const metrics = z.strictObject({
+    requests: metricName.default("api_requests_total"),
+    errors: metricName.default("api_request_errors_total"),
+    /** A histogram in seconds; its buckets must go above the p95 threshold (docs/alerts.md). */
+    requestDuration: metricName.default("api_request_duration_seconds"),
+    cacheHits: metricName.default("cache_hits_total"),
+    cacheMisses: metricName.default("cache_misses_total"),
+    dbQueryDuration: metricName.default("db_query_duration_seconds"),
+    dbConnectionErrors: metricName.default("db_connection_errors_total"),
 });
 
 const monitoring = z.strictObject({
     /** Each address is a subscription (AWS) or an alert destination (DigitalOcean); a list, not a mailing list. */
     alertEmails: z.array(z.email()).max(25).default([]),
     thresholds: thresholds.default(thresholds.parse({})),
+    metrics: metrics.default(metrics.parse({})),
 });
 
 /**
@@ -139,6 +173,12 @@ export const stackConfigSchema = z.strictObject({
     slackWebhookUrl: slackWebhookUrl.optional(),
     /** Secret: a PagerDuty Events API v2 integration (routing) key. */
     pagerDutyIntegrationKey: pagerDutyIntegrationKey.optional(),
+    /**
+     * Secret, docker: the one value the local stack derives its PostgreSQL, Redis and Grafana passwords and
+     * APP_SECRET_KEY from, so they stay the same across `pulumi destroy` and `pulumi up` (the data volumes,
+     * which keep PostgreSQL's and Grafana's stored passwords, are kept). Unset, they are generated (with a warning).
+     */
+    credentialSeed: z.string().min(32, "at least 32 characters, e.g. `openssl rand -hex 32`").optional(),
     /** Secret, DigitalOcean: `<username>:<token>` (a GitHub token with `read:packages`) to pull private GHCR images. */
     ghcrCredentials: registryCredentials.optional(),
     /** Secret, DigitalOcean: `<username>:<token>` (a Docker Hub access token) to pull private Docker Hub images. */
@@ -158,6 +198,7 @@ export const reservedEnvNames = ["DATABASE_URL", "REDIS_URL", "APP_SECRET_KEY", 
 export type HealthCheckConfig = z.infer<typeof healthCheck>;
 export type AutoscalingConfig = z.infer<typeof autoscaling>;
 export type ThresholdsSpec = z.infer<typeof thresholds>;
+export type MetricNamesSpec = z.infer<typeof metrics>;
 export { envVarName };
 
 export { secretConfigPaths } from "./secrets";

@@ -9,6 +9,7 @@ export const secretConfigPaths: readonly { path: readonly string[]; placeholder:
     { path: ["pagerDutyIntegrationKey"], placeholder: "0123456789abcdef0123456789abcdef" },
     { path: ["ghcrCredentials"], placeholder: "preview:placeholder-token" },
     { path: ["dockerHubCredentials"], placeholder: "preview:placeholder-token" },
+    { path: ["credentialSeed"], placeholder: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" },
 ];
 
 /** Where the secrets lived before each got a top-level key of its own; the edge explains the move. */

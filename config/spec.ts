@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AwsSettings } from "./aws";
 import type { DigitalOceanSettings } from "./digitalocean";
 import type { DockerSettings } from "./docker";
-import type { BackendKind, EnvironmentName, ServiceName, StackConfig, ThresholdsSpec } from "./schema";
+import type { BackendKind, EnvironmentName, ServiceName, StackConfig, ThresholdsSpec, MetricNamesSpec } from "./schema";
 
 /** How a service is probed. All fields resolved; seconds unless named otherwise. */
 export interface HealthCheckSpec {
@@ -81,6 +81,8 @@ export interface MonitoringSpec {
     /** Secret output. */
     pagerDutyIntegrationKey?: pulumi.Output<string>;
     thresholds: ThresholdsSpec;
+    /** The app's metric names the alerts and dashboards read. */
+    metrics: MetricNamesSpec;
 }
 
 /** The whole stack, validated and resolved. Everything below the config edge reads only this. */
@@ -105,7 +107,8 @@ export interface EnvironmentSpec {
          */
         registryCredentials?: { ghcr?: string; dockerHub?: string };
     };
-    docker: DockerSettings;
+    /** `credentialSeed` (secret) from the top-level key of that name; required on the docker backend. */
+    docker: DockerSettings & { credentialSeed?: pulumi.Output<string> };
     /** Tags every taggable resource carries. */
     tags: Record<string, string>;
 }

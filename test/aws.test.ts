@@ -250,26 +250,43 @@ describe("aws backend (production stack)", () => {
         }
     });
 
-    it("sends every alarm, and its recovery, to the alert topic with a description that says what to do", () => {
-        const topic = production.outputs.alertTarget as string;
-        expect(topic).to.match(/^arn:aws:sns:us-east-1:\d{12}:fraud-production-alerts/);
+    it("sends each alarm, and its recovery, to the critical or the warning topic as seed 000 says, with a description that says what to do", () => {
+        const target = production.outputs.alertTarget as string;
+        const [, critical, warning] = /^critical (\S+), warning (\S+)$/.exec(target)!;
+        expect(critical).to.match(/^arn:aws:sns:us-east-1:\d{12}:fraud-production-alerts/);
+        expect(warning).to.match(/^arn:aws:sns:us-east-1:\d{12}:fraud-production-alerts-warning/);
         const alarms = production.ofType(t.alarm);
-        const expected = ["5xx-rate", "p95-latency", "unhealthy-hosts", "api-cpu", "api-memory", "worker-cpu", "worker-memory", "ml-cpu", "ml-memory", "db-cpu", "db-free-storage", "db-connections", "cache-memory", "cache-evictions", "cache-hit-rate", "rollback-5xx", "rollback-p95"];
+        const pages = ["5xx-rate", "p95-latency", "unhealthy-hosts", "api-no-healthy-target"];
+        const expected = [...pages, "5xx-rate-warning", "api-cpu", "api-memory", "worker-cpu", "worker-memory", "ml-cpu", "ml-memory", "db-cpu", "db-free-storage", "db-connections", "cache-memory", "cache-evictions", "cache-hit-rate", "rollback-5xx", "rollback-p95"];
         for (const suffix of expected) expect(alarms.some((a) => a.name.endsWith(suffix)), suffix).to.equal(true);
         for (const alarm of alarms) {
             const inputs = inputsOf<AlarmInputs>(alarm);
+            const topic = pages.some((suffix) => alarm.name.endsWith(`-alarm-${suffix}`)) ? critical : warning;
             expect(inputs.alarmActions, alarm.name).to.deep.equal([topic]);
             expect(inputs.okActions, alarm.name).to.deep.equal([topic]);
             expect(inputs.alarmDescription, alarm.name).to.match(/What to do: \(1\) .+/);
         }
-        expect(inputsOf<AlarmInputs>(production.named("-alarm-5xx-rate", t.alarm)).threshold).to.equal(5);
-        expect(inputsOf<AlarmInputs>(production.named("-alarm-p95-latency", t.alarm)).threshold).to.equal(1);
+        const alarm = (suffix: string) => inputsOf<AlarmInputs & { evaluationPeriods: number }>(production.named(suffix, t.alarm));
+        expect([alarm("-alarm-5xx-rate").threshold, alarm("-alarm-5xx-rate").evaluationPeriods]).to.deep.equal([5, 5]);
+        expect([alarm("-alarm-5xx-rate-warning").threshold, alarm("-alarm-5xx-rate-warning").evaluationPeriods]).to.deep.equal([1, 10]);
+        expect([alarm("-alarm-p95-latency").threshold, alarm("-alarm-p95-latency").evaluationPeriods]).to.deep.equal([1, 5]);
+        expect([alarm("-alarm-cache-hit-rate").threshold, alarm("-alarm-cache-hit-rate").evaluationPeriods * 5]).to.deep.equal([50, 15]);
     });
 
-    it("delivers alerts to each email and to PagerDuty, with the integration key kept secret", () => {
-        const subscriptions = production.ofType(t.subscription).map((s) => ({ s, inputs: inputsOf<{ protocol: string; endpoint: string }>(s) }));
-        expect(subscriptions.filter((x) => x.inputs.protocol === "email").map((x) => x.inputs.endpoint)).to.deep.equal(["oncall@dygsom.com"]);
-        const pagerDuty = subscriptions.find((x) => x.inputs.protocol === "https")!;
+    it("lays the CloudWatch dashboard out as seed 000's four views: main, API performance, ML metrics, infrastructure", () => {
+        const body = JSON.parse(String(reveal(production.ofType("aws:cloudwatch/dashboard:Dashboard")[0].inputs.dashboardBody))) as { widgets: { type: string; properties: { markdown?: string; title?: string } }[] };
+        const sections = body.widgets.filter((w) => w.type === "text").map((w) => w.properties.markdown!.split("\n")[0]);
+        expect(sections).to.deep.equal(["## Main", "## API performance", "## ML metrics", "## Infrastructure"]);
+        expect(body.widgets.filter((w) => w.type === "metric")).to.have.length(12);
+    });
+
+    it("delivers both topics to each email, and only the critical one to PagerDuty, with the integration key kept secret", () => {
+        const subscriptions = production.ofType(t.subscription).map((s) => ({ s, inputs: inputsOf<{ protocol: string; endpoint: string; topic: string }>(s) }));
+        expect(subscriptions.filter((x) => x.inputs.protocol === "email").map((x) => x.inputs.endpoint)).to.deep.equal(["oncall@dygsom.com", "oncall@dygsom.com"]);
+        const pages = subscriptions.filter((x) => x.inputs.protocol === "https");
+        expect(pages).to.have.length(1);
+        expect(pages[0].inputs.topic).to.match(/:fraud-production-alerts-[0-9a-f]+$|:fraud-production-alerts$/);
+        const pagerDuty = pages[0];
         expect(pagerDuty.inputs.endpoint).to.match(/^https:\/\/events\.pagerduty\.com\/integration\/[A-Za-z0-9]{32}\/enqueue$/);
         expect(isSecret(pagerDuty.s.inputs.endpoint)).to.equal(true);
     });
@@ -405,9 +422,10 @@ describe("aws backend (production stack)", () => {
         }
     });
 
-    it("forwards alerts to Slack through a function that reads the webhook from Secrets Manager, never in plain text", () => {
+    it("forwards both topics' alerts to Slack through one function that reads the webhook from Secrets Manager, never in plain text", () => {
         const subscriptions = staging.ofType(t.subscription).map((s) => inputsOf<{ protocol: string }>(s).protocol);
-        expect(subscriptions.sort()).to.deep.equal(["email", "lambda"]);
+        expect(subscriptions.sort()).to.deep.equal(["email", "email", "lambda", "lambda"]);
+        expect(staging.ofType("aws:lambda/function:Function").filter((f) => f.name.endsWith("-slack"))).to.have.length(1);
         for (const r of staging.resources) expect(plainStrings(r.inputs).some((s) => s.includes("hooks.slack.com")), r.name).to.equal(false);
         const stored = staging.ofType(t.secretVersion).filter((v) => reveal(v.inputs.secretString) === slackWebhook);
         expect(stored).to.have.length(1);

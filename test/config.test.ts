@@ -38,7 +38,7 @@ function problemsOf(config: RawStackConfig): { key: string; given: string | unde
 describe("stack config validation", () => {
     it("declares every config key in Pulumi.yaml with a default and a description", () => {
         const declared = readProjectFile().config as Record<string, { type?: string; default?: unknown; description?: string }>;
-        const optionalWithoutDefault = ["environment", "protectStatefulResources", "releaseVersion", "slackWebhookUrl", "pagerDutyIntegrationKey", "ghcrCredentials", "dockerHubCredentials"];
+        const optionalWithoutDefault = ["environment", "protectStatefulResources", "releaseVersion", "slackWebhookUrl", "pagerDutyIntegrationKey", "ghcrCredentials", "dockerHubCredentials", "credentialSeed"];
         for (const key of Object.keys(stackConfigSchema.shape)) {
             if (optionalWithoutDefault.includes(key)) continue;
             expect(declared[key], key).to.be.an("object");
@@ -63,8 +63,10 @@ describe("stack config validation", () => {
         expect(spec.database.backupRetentionDays).to.equal(7);
         expect(spec.database.backupWindow).to.equal("03:00-04:00");
         expect(spec.monitoring.thresholds).to.deep.equal({
-            errorRatePercent: 5, errorRateMinutes: 5, p95LatencyMs: 1000, latencyMinutes: 5,
-            memoryPercent: 85, cpuPercent: 85, diskPercent: 80, cacheHitRatePercent: 50,
+            errorRatePercent: 5, errorRateMinutes: 5, warningErrorRatePercent: 1, warningErrorRateMinutes: 10,
+            p95LatencyMs: 1000, latencyMinutes: 5, healthCheckMinutes: 2, databaseConnectionErrorsPerMinute: 0, databaseConnectionErrorMinutes: 1,
+            memoryPercent: 85, memoryMinutes: 5, cpuPercent: 85, diskPercent: 80, diskMinutes: 5,
+            cacheHitRatePercent: 50, cacheHitRateMinutes: 15, missingMetricMinutes: 10,
         });
         expect([spec.services.api.cpu, spec.services.api.memory, spec.services.api.count]).to.deep.equal([512, 1024, 3]);
         expect([spec.services.worker.cpu, spec.services.worker.memory, spec.services.worker.count]).to.deep.equal([256, 512, 2]);

@@ -463,16 +463,19 @@ describe("digitalocean backend (staging stack)", function () {
             }
         });
 
-        it("sends uptime and database alerts, not app alerts, to a paging service's e-mail integration", () => {
-            const uptime = variant.ofType(types.uptimeAlert).map((a) => revealed<{ notifications: { emails: string[] }[] }>(a));
+        it("pages a paging service's e-mail integration with the critical uptime alerts only (down, p95), never a warning", () => {
+            const uptime = variant.ofType(types.uptimeAlert).map((a) => revealed<{ type: string; notifications: { emails: string[] }[] }>(a));
             const database = variant.ofType(types.monitorAlert).map((a) => revealed<{ alerts: { emails: string[] } }>(a));
-            for (const alert of uptime) expect(alert.notifications[0].emails).to.deep.equal(["platform@dygsom.com", pagingEmail]);
-            for (const alert of database) expect(alert.alerts.emails).to.deep.equal(["platform@dygsom.com", pagingEmail]);
+            for (const alert of uptime) {
+                const critical = alert.type === "down_global" || alert.type === "latency";
+                expect(alert.notifications[0].emails, alert.type).to.deep.equal(critical ? ["platform@dygsom.com", pagingEmail] : ["platform@dygsom.com"]);
+            }
+            for (const alert of database) expect(alert.alerts.emails).to.deep.equal(["platform@dygsom.com"]);
             // App Platform e-mails team members only.
             for (const alert of [...variantSpec.alerts, ...components(variantSpec).flatMap((c) => c.alerts ?? [])]) {
                 expect(alert.destinations?.emails).to.deep.equal(["platform@dygsom.com"]);
             }
-            expect(variant.outputs.alertTarget).to.include(`paging email (uptime and database alerts): ${pagingEmail}`);
+            expect(variant.outputs.alertTarget).to.include(`paging email (critical uptime alerts): ${pagingEmail}`);
         });
 
         it("keeps the Slack webhook secret everywhere it is used", () => {

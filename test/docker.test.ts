@@ -37,18 +37,18 @@ describe("docker backend (dev stack)", () => {
         }
     });
 
-    it("checks PostgreSQL with pg_isready and Redis with an authenticated PING", () => {
+    it("checks PostgreSQL by logging in over TCP with the app's password and Redis with an authenticated PING", () => {
         const postgres = inputsOf(dev.named("-postgres", container));
-        expect(postgres.healthcheck!.tests.join(" ")).to.match(/pg_isready -U fraud_app -d fraud/);
+        expect(postgres.healthcheck!.tests.join(" ")).to.include('PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -U fraud_app -d fraud');
         const redis = inputsOf(dev.named("-redis", container));
         expect(redis.healthcheck!.tests.join(" ")).to.include("ping").and.include("REDIS_PASSWORD");
     });
 
-    it("probes each app service on its own health path and port", () => {
+    it("probes each app service's readiness on its own path and port", () => {
         const api = inputsOf(dev.named("-api", container));
-        expect(api.healthcheck!.tests.join(" ")).to.include("http://127.0.0.1:8000/health/live");
+        expect(api.healthcheck!.tests.join(" ")).to.include("http://127.0.0.1:8000/health/ready");
         const ml = inputsOf(dev.named("-ml", container));
-        expect(ml.healthcheck!.tests.join(" ")).to.include("http://127.0.0.1:8001/health/live");
+        expect(ml.healthcheck!.tests.join(" ")).to.include("http://127.0.0.1:8001/health/ready");
     });
 
     it("keeps PostgreSQL and Redis data on named volumes that survive a destroy", () => {
@@ -131,7 +131,7 @@ describe("docker backend (dev stack)", () => {
         const config = prometheus.uploads!.find((u) => u.file === "/etc/prometheus/prometheus.yml")!.content as string;
         expect(config).to.include("job_name: api").and.include("api:8000");
         const rules = prometheus.uploads!.find((u) => u.file.startsWith("/etc/prometheus/rules/"))!.content as string;
-        expect(rules).to.include("> 0.05").and.include("for: 5m").and.include("> 1");
+        expect(rules).to.include("* 100 > 5").and.include("for: 5m").and.include("> 1");
         const grafana = inputsOf(dev.named("-grafana", container));
         const datasource = grafana.uploads!.find((u) => u.file.includes("provisioning/datasources"))!.content as string;
         expect(datasource).to.include("type: prometheus").and.include("http://prometheus:9090");

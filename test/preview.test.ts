@@ -100,7 +100,8 @@ describe("offline preview CLI", function () {
         expect(run.status, run.stderr).to.equal(0);
         expect(run.stdout).to.match(/^pulumi:pulumi:Stack {2}fraud-platform-dev$/m);
         expect(run.stdout).to.match(/^ {4}fraud-platform:index:Environment {2}fraud-dev$/m);
-        expect(run.stdout).to.match(/^\s+9 {2}docker:index\/container:Container$/m);
+        // PostgreSQL, its backup job, Redis, api, worker, ml, node-exporter, Alertmanager, Prometheus, Grafana.
+        expect(run.stdout).to.match(/^\s+10 {2}docker:index\/container:Container$/m);
     });
 
     it("exits 1 with every config problem on stderr and nothing on stdout", async () => {

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName } from "../../config";
+import { alertById, alertCatalogue, type AlertDefinition } from "../alerts/catalogue";
 import { awsOptions, type AwsContext } from "./context";
+import type { AlertTopics } from "./notifications";
 
 /** What the alarms and the dashboard watch: CloudWatch dimensions of the backend's resources. */
 export interface ObservedResources {
@@ -32,11 +34,6 @@ export function metric(
 
 export function expression(id: string, text: string, label: string, returnData = false): aws.types.input.cloudwatch.MetricAlarmMetricQuery {
     return { id, expression: text, label, returnData };
-}
-
-/** The SNS topic every alarm notifies; subscriptions are added by the monitoring step. */
-export function createAlertTopic(ctx: AwsContext, name: string, parent: pulumi.Resource): aws.sns.Topic {
-    return new aws.sns.Topic(name, { displayName: `${ctx.spec.project} ${ctx.spec.environment} alerts` }, awsOptions(ctx, parent));
 }
 
 export interface RunbookAlarmArgs extends Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "alarmDescription" | "actionsEnabled"> {
@@ -110,7 +107,10 @@ export function createRollbackAlarms(
     loadBalancer: pulumi.Output<string>,
     newRevisionGroup: pulumi.Output<string>,
 ): aws.cloudwatch.MetricAlarm[] {
-    const thresholds = ctx.spec.monitoring.thresholds;
+    // The release guards use seed 000's critical numbers (from the catalogue) over a shorter window.
+    const catalogue = alertCatalogue(ctx.spec.monitoring.thresholds, ctx.spec.monitoring.metrics);
+    const errorRate = alertById(catalogue, "apiErrorRateCritical").threshold;
+    const p95Seconds = alertById(catalogue, "apiLatencyP95").threshold;
     const minRequests = ctx.spec.aws.rollbackAlarmMinRequestsPerMinute;
     // Three one-minute periods: quick enough to fire inside a five-minute canary bake.
     const minutes = 3;
@@ -118,14 +118,14 @@ export function createRollbackAlarms(
     const dimensions = { LoadBalancer: loadBalancer, TargetGroup: newRevisionGroup };
 
     const errors = runbookAlarm(ctx, `${name}-5xx`, parent, topic, {
-        means: `During an api release, the new revision answered more than ${thresholds.errorRatePercent} % of at least ${minRequests} requests a minute with a 5xx for ${minutes} minutes; ECS rolls the release back automatically.`,
+        means: `During an api release, the new revision answered more than ${errorRate} % of at least ${minRequests} requests a minute with a 5xx for ${minutes} minutes; ECS rolls the release back automatically.`,
         steps: [
             "Check the api service's Deployments tab: a rollback should be in progress or done.",
             "Read the new revision's logs (/ecs/<stack>/api) for the errors' cause.",
             "Fix and release again; do not re-deploy the same image.",
         ],
         comparisonOperator: "GreaterThanThreshold",
-        threshold: thresholds.errorRatePercent,
+        threshold: errorRate,
         evaluationPeriods: minutes,
         datapointsToAlarm: minutes,
         metricQueries: [
@@ -136,14 +136,14 @@ export function createRollbackAlarms(
     });
 
     const latency = runbookAlarm(ctx, `${name}-p95`, parent, topic, {
-        means: `During an api release, the new revision's p95 response time was above ${thresholds.p95LatencyMs} ms (at least ${minRequests} requests a minute) for ${minutes} minutes; ECS rolls the release back automatically.`,
+        means: `During an api release, the new revision's p95 response time was above ${p95Seconds} s (at least ${minRequests} requests a minute) for ${minutes} minutes; ECS rolls the release back automatically.`,
         steps: [
             "Check the api service's Deployments tab: a rollback should be in progress or done.",
             "Compare the two revisions' latency on the dashboard; look for slow queries (RDS Performance Insights) the new revision introduced.",
             "Fix and release again.",
         ],
         comparisonOperator: "GreaterThanThreshold",
-        threshold: thresholds.p95LatencyMs / 1000,
+        threshold: p95Seconds,
         evaluationPeriods: minutes,
         datapointsToAlarm: minutes,
         metricQueries: [
@@ -155,33 +155,38 @@ export function createRollbackAlarms(
     return [errors, latency];
 }
 
-/** The seed-000 alerts and the AWS-specific ones (hosts, CPU, memory, database, cache), all to the topic. */
+/**
+ * Seed 000's alerts from the catalogue (components/alerts/catalogue.ts), each on the topic of its severity,
+ * and the AWS-specific ones (tasks missing, CPU, connections, evictions) on the warning topic.
+ */
 export function createMonitoringAlarms(
     ctx: AwsContext,
     name: string,
     parent: pulumi.Resource,
-    topic: aws.sns.Topic,
+    topics: AlertTopics,
     observed: ObservedResources,
 ): aws.cloudwatch.MetricAlarm[] {
     const thresholds = ctx.spec.monitoring.thresholds;
+    const catalogue = alertCatalogue(thresholds, ctx.spec.monitoring.metrics);
+    const seed = (id: AlertDefinition["id"]) => alertById(catalogue, id);
     const settings = ctx.spec.aws;
     const alarms: aws.cloudwatch.MetricAlarm[] = [];
-    const add = (suffix: string, args: RunbookAlarmArgs) => alarms.push(runbookAlarm(ctx, `${name}-${suffix}`, parent, topic, args));
+    const add = (suffix: string, args: RunbookAlarmArgs, severity: AlertDefinition["severity"] = "warning") =>
+        alarms.push(runbookAlarm(ctx, `${name}-${suffix}`, parent, topics[severity], args));
     const elb = "AWS/ApplicationELB";
     const lb = { LoadBalancer: observed.loadBalancer };
     const sustained = (minutes: number) => ({ period: 60, evaluationPeriods: minutes, datapointsToAlarm: minutes });
 
-    add("5xx-rate", {
-        means: `More than ${thresholds.errorRatePercent} % of requests to the api failed with a 5xx (from the tasks or the load balancer) for ${thresholds.errorRateMinutes} minutes.`,
+    const errorRate = (alert: AlertDefinition): RunbookAlarmArgs => ({
+        means: `More than ${alert.threshold} % of requests to the api failed with a 5xx (from the tasks or the load balancer) for ${alert.forMinutes} minutes.`,
         steps: [
             "Open the dashboard: is it one target group (a release) or all traffic?",
             "If a release is in progress, let the automatic rollback finish.",
             "Otherwise check the api logs, the database and cache panels, and unhealthy hosts.",
         ],
         comparisonOperator: "GreaterThanThreshold",
-        threshold: thresholds.errorRatePercent,
-        evaluationPeriods: thresholds.errorRateMinutes,
-        datapointsToAlarm: thresholds.errorRateMinutes,
+        threshold: alert.threshold,
+        ...sustained(alert.forMinutes),
         metricQueries: [
             metric("targetErrors", elb, "HTTPCode_Target_5XX_Count", lb, "Sum"),
             metric("lbErrors", elb, "HTTPCode_ELB_5XX_Count", lb, "Sum"),
@@ -189,23 +194,27 @@ export function createMonitoringAlarms(
             expression("rate", "IF(requests > 0, 100 * (FILL(targetErrors, 0) + FILL(lbErrors, 0)) / requests, 0)", "5xx rate (%)", true),
         ],
     });
+    add("5xx-rate", errorRate(seed("apiErrorRateCritical")), "critical");
+    add("5xx-rate-warning", errorRate(seed("apiErrorRateWarning")), "warning");
+    const latency = seed("apiLatencyP95");
     add("p95-latency", {
-        means: `The api's p95 response time was above ${thresholds.p95LatencyMs} ms for ${thresholds.latencyMinutes} minutes.`,
+        means: `The api's p95 response time was above ${latency.threshold} s for ${latency.forMinutes} minutes.`,
         steps: [
             "Check the database panel (CPU, connections) and RDS Performance Insights for slow queries.",
             "Check the ml service's CPU: scoring waits on it.",
             "If CPU-bound, raise services.api.autoscaling.maxCount or the task size.",
         ],
         comparisonOperator: "GreaterThanThreshold",
-        threshold: thresholds.p95LatencyMs / 1000,
-        ...sustained(thresholds.latencyMinutes),
+        threshold: latency.threshold,
+        ...sustained(latency.forMinutes),
         namespace: elb,
         metricName: "TargetResponseTime",
         dimensions: lb,
         extendedStatistic: "p95",
-    });
+    }, "critical");
+    const health = seed("healthCheckFailing");
     add("unhealthy-hosts", {
-        means: "The load balancer has found api tasks failing their readiness check (/health/ready) for 3 minutes.",
+        means: `The load balancer has found api tasks failing their readiness check (/health/ready) for ${health.forMinutes} minutes.`,
         steps: [
             "In the ECS console, read the stopped tasks' reasons and the api logs.",
             "Readiness depends on PostgreSQL and Redis: check their panels.",
@@ -213,14 +222,14 @@ export function createMonitoringAlarms(
         ],
         comparisonOperator: "GreaterThanThreshold",
         threshold: 0,
-        ...sustained(3),
+        ...sustained(health.forMinutes),
         metricQueries: [
             ...observed.apiTargetGroups.map((group, index) =>
                 metric(`unhealthy${index}`, elb, "UnHealthyHostCount", { ...lb, TargetGroup: group }, "Maximum"),
             ),
             expression("unhealthy", `MAX([${observed.apiTargetGroups.map((_, index) => `FILL(unhealthy${index}, 0)`).join(", ")}])`, "Unhealthy api tasks", true),
         ],
-    });
+    }, health.severity);
 
     add("api-no-healthy-target", {
         means: "The load balancer has no healthy api task in either target group: the api is down for every user.",
@@ -238,7 +247,12 @@ export function createMonitoringAlarms(
             ...observed.apiTargetGroups.map((group, index) => metric(`healthy${index}`, elb, "HealthyHostCount", { ...lb, TargetGroup: group }, "Minimum")),
             expression("healthy", observed.apiTargetGroups.map((_, index) => `FILL(healthy${index}, 0)`).join(" + "), "Healthy api tasks, both target groups", true),
         ],
-    });
+    }, "critical");
+    const memory = seed("memoryHigh");
+    const disk = seed("diskHigh");
+    const cacheHitRate = seed("cacheHitRateLow");
+    // ElastiCache's counters are read in five-minute sums: the duration in whole periods, rounded up.
+    const cacheHitPeriods = Math.ceil(cacheHitRate.forMinutes / 5);
 
     for (const [service, serviceName] of Object.entries(observed.serviceNames)) {
         const dimensions = { ClusterName: observed.clusterName, ServiceName: serviceName };
@@ -274,14 +288,14 @@ export function createMonitoringAlarms(
             statistic: "Average",
         });
         add(`${service}-memory`, {
-            means: `The ${service} service's average memory was above ${thresholds.memoryPercent} % for 5 minutes; tasks that reach 100 % are killed.`,
+            means: `The ${service} service's average memory was above ${memory.threshold} % for ${memory.forMinutes} minutes; tasks that reach 100 % are killed.`,
             steps: [
                 `Look for OOM-killed tasks (exit code 137) in the ${service} service's stopped tasks.`,
                 `Raise services.${service}.memory and run pulumi up, or find the leak in the latest release.`,
             ],
             comparisonOperator: "GreaterThanThreshold",
-            threshold: thresholds.memoryPercent,
-            ...sustained(5),
+            threshold: memory.threshold,
+            ...sustained(memory.forMinutes),
             namespace: "AWS/ECS",
             metricName: "MemoryUtilization",
             dimensions,
@@ -305,16 +319,16 @@ export function createMonitoringAlarms(
         dimensions: db,
         statistic: "Average",
     });
-    const freeBytes = Math.round(((100 - thresholds.diskPercent) / 100) * observed.databaseStorageGb * 1024 ** 3);
+    const freeBytes = Math.round(((100 - disk.threshold) / 100) * observed.databaseStorageGb * 1024 ** 3);
     add("db-free-storage", {
-        means: `PostgreSQL has less than ${100 - thresholds.diskPercent} % of its initial ${observed.databaseStorageGb} GiB free. Storage autoscaling grows it up to database.maxStorageGb; at the ceiling the database stops accepting writes.`,
+        means: `PostgreSQL is more than ${disk.threshold} % full: less than ${100 - disk.threshold} % of its initial ${observed.databaseStorageGb} GiB free. Storage autoscaling grows it up to database.maxStorageGb; at the ceiling the database stops accepting writes.`,
         steps: [
             "Check the allocated storage against database.maxStorageGb in the RDS console.",
             "Raise database.maxStorageGb and run pulumi up, or delete data that is no longer needed.",
         ],
         comparisonOperator: "LessThanThreshold",
         threshold: freeBytes,
-        ...sustained(5),
+        ...sustained(disk.forMinutes),
         namespace: "AWS/RDS",
         metricName: "FreeStorageSpace",
         dimensions: db,
@@ -339,14 +353,14 @@ export function createMonitoringAlarms(
     const perNode = (prefix: string, metricName: string, stat: string) =>
         nodes.map(({ id, index }) => metric(`${prefix}${index}`, "AWS/ElastiCache", metricName, { CacheClusterId: id }, stat, 300));
     add("cache-memory", {
-        means: `A Redis node used more than ${thresholds.memoryPercent} % of its memory for 10 minutes; beyond it Redis evicts keys (${ctx.spec.cache.evictionPolicy}).`,
+        means: `A Redis node used more than ${memory.threshold} % of its memory for 10 minutes; beyond it Redis evicts keys (${ctx.spec.cache.evictionPolicy}).`,
         steps: [
             "Check the evictions panel: are hot keys being evicted?",
             "Look for keys without a TTL that a release started writing.",
             "Move cache.size to a larger node type and run pulumi up.",
         ],
         comparisonOperator: "GreaterThanThreshold",
-        threshold: thresholds.memoryPercent,
+        threshold: memory.threshold,
         evaluationPeriods: 2,
         datapointsToAlarm: 2,
         metricQueries: [
@@ -369,15 +383,15 @@ export function createMonitoringAlarms(
         ],
     });
     add("cache-hit-rate", {
-        means: `Redis answered fewer than ${thresholds.cacheHitRatePercent} % of lookups from the cache for 15 minutes, so most requests reach PostgreSQL.`,
+        means: `Redis answered fewer than ${cacheHitRate.threshold} % of lookups from the cache for ${cacheHitPeriods * 5} minutes, so most requests reach PostgreSQL.`,
         steps: [
             "Check whether a release changed cache keys (a cold cache recovers by itself within minutes).",
             "Check evictions: a full cache lowers the hit rate.",
         ],
         comparisonOperator: "LessThanThreshold",
-        threshold: thresholds.cacheHitRatePercent,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
+        threshold: cacheHitRate.threshold,
+        evaluationPeriods: cacheHitPeriods,
+        datapointsToAlarm: cacheHitPeriods,
         metricQueries: cacheHitRateQueries(nodes.map(({ id }) => id)),
     });
     return alarms;

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { alertById, alertCatalogue, type AlertDefinition } from "../alerts/catalogue";
 import type { ObservedResources } from "./alarms";
 import { awsOptions, type AwsContext } from "./context";
 
@@ -18,19 +19,21 @@ const widgetWidth = 12;
 const widgetHeight = 6;
 
 /**
- * One CloudWatch dashboard for the person on call: traffic, errors and latency first, then the
- * services, the database and the cache, with alarm thresholds drawn on their panels.
+ * One CloudWatch dashboard with seed 000's four views as sections (main, API performance, ML metrics,
+ * infrastructure), the catalogue's thresholds drawn on the panels an alarm watches.
  */
 export function createDashboard(ctx: AwsContext, name: string, parent: pulumi.Resource, observed: ObservedResources, alarmArns: pulumi.Output<string>[]): {
     dashboard: aws.cloudwatch.Dashboard;
     url: pulumi.Output<string>;
 } {
     const thresholds = ctx.spec.monitoring.thresholds;
+    const catalogue = alertCatalogue(thresholds, ctx.spec.monitoring.metrics);
+    const limit = (id: AlertDefinition["id"]) => alertById(catalogue, id).threshold;
     const elb = "AWS/ApplicationELB";
     const lb = observed.loadBalancer;
     const period = 60;
 
-    const widgets: Widget[] = [
+    const all: Widget[] = [
         { title: "Requests per minute", stat: "Sum", metrics: [[elb, "RequestCount", "LoadBalancer", lb, { label: "requests" }]] },
         {
             title: "5xx error rate (%)",
@@ -40,12 +43,15 @@ export function createDashboard(ctx: AwsContext, name: string, parent: pulumi.Re
                 [elb, "RequestCount", "LoadBalancer", lb, { id: "requests", stat: "Sum", visible: false }],
                 [{ expression: "IF(requests > 0, 100 * (FILL(targetErrors, 0) + FILL(lbErrors, 0)) / requests, 0)", label: "5xx rate", id: "rate" }],
             ],
-            annotations: [{ label: "alarm", value: thresholds.errorRatePercent }],
+            annotations: [
+                { label: "critical", value: limit("apiErrorRateCritical") },
+                { label: "warning", value: limit("apiErrorRateWarning") },
+            ],
         },
         {
             title: "Latency (seconds)",
             metrics: ["p50", "p95", "p99"].map((stat) => [elb, "TargetResponseTime", "LoadBalancer", lb, { stat, label: stat }]),
-            annotations: [{ label: "p95 alarm", value: thresholds.p95LatencyMs / 1000 }],
+            annotations: [{ label: "p95 alarm", value: limit("apiLatencyP95") }],
         },
         {
             title: "api tasks by target group (healthy / unhealthy)",
@@ -69,7 +75,7 @@ export function createDashboard(ctx: AwsContext, name: string, parent: pulumi.Re
             metrics: Object.entries(observed.serviceNames).map(([service, serviceName]) => [
                 "AWS/ECS", "MemoryUtilization", "ClusterName", observed.clusterName, "ServiceName", serviceName, { label: service },
             ]),
-            annotations: [{ label: "alarm", value: thresholds.memoryPercent }],
+            annotations: [{ label: "alarm", value: limit("memoryHigh") }],
         },
         {
             title: "Database: CPU (%) and connections",
@@ -94,7 +100,7 @@ export function createDashboard(ctx: AwsContext, name: string, parent: pulumi.Re
             title: "Cache: memory (%) per node",
             stat: "Maximum",
             metrics: observed.cacheNodeIds.map((id, index) => ["AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "CacheClusterId", id, { label: `node ${index + 1}` }]),
-            annotations: [{ label: "alarm", value: thresholds.memoryPercent }],
+            annotations: [{ label: "alarm", value: limit("memoryHigh") }],
         },
         {
             title: "Cache: hit rate (%) and evictions",
@@ -102,32 +108,64 @@ export function createDashboard(ctx: AwsContext, name: string, parent: pulumi.Re
                 ...observed.cacheNodeIds.map((id, index) => ["AWS/ElastiCache", "CacheHitRate", "CacheClusterId", id, { label: `hit rate ${index + 1}`, stat: "Average" }]),
                 ...observed.cacheNodeIds.map((id, index) => ["AWS/ElastiCache", "Evictions", "CacheClusterId", id, { label: `evictions ${index + 1}`, stat: "Sum", yAxis: "right" }]),
             ],
-            annotations: [{ label: "hit-rate alarm", value: thresholds.cacheHitRatePercent }],
+            annotations: [{ label: "hit-rate alarm", value: limit("cacheHitRateLow") }],
         },
     ];
 
-    const metricWidgets = widgets.map((widget, index) => ({
-        type: "metric",
-        x: (index % 2) * widgetWidth,
-        y: 6 + Math.floor(index / 2) * widgetHeight,
-        width: widgetWidth,
-        height: widgetHeight,
-        properties: {
-            title: widget.title,
-            region: ctx.region,
-            view: "timeSeries",
-            period,
-            stat: widget.stat ?? "Average",
-            metrics: widget.metrics,
-            annotations: widget.annotations ? { horizontal: widget.annotations } : undefined,
+    const byTitle = (prefix: string) => all.filter((w) => w.title.startsWith(prefix));
+    const mlService = observed.serviceNames.ml;
+    const sections: { title: string; note?: string; widgets: Widget[] }[] = [
+        { title: "Main", widgets: [...byTitle("Requests per minute"), ...byTitle("5xx error rate")] },
+        { title: "API performance", widgets: [...byTitle("Latency"), ...byTitle("api tasks by target group")] },
+        {
+            title: "ML metrics",
+            note: "The model's own metrics (fraud_score_distribution, fraud_rate_percentage, risk levels) are Prometheus metrics the app exports; CloudWatch shows the ml service's load. See docs/alerts.md.",
+            widgets: [
+                {
+                    title: "ml service: CPU and memory (%)",
+                    stat: "Average",
+                    metrics: [
+                        ["AWS/ECS", "CPUUtilization", "ClusterName", observed.clusterName, "ServiceName", mlService, { label: "CPU %" }],
+                        ["AWS/ECS", "MemoryUtilization", "ClusterName", observed.clusterName, "ServiceName", mlService, { label: "memory %" }],
+                    ],
+                    annotations: [{ label: "memory alarm", value: limit("memoryHigh") }],
+                },
+                {
+                    title: "ml service: running tasks",
+                    stat: "Minimum",
+                    metrics: [["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", observed.clusterName, "ServiceName", mlService, { label: "running" }]],
+                },
+            ],
         },
-    }));
-    const body = pulumi.jsonStringify({
-        widgets: [
-            { type: "alarm", x: 0, y: 0, width: 24, height: 6, properties: { title: "Alarms", alarms: alarmArns } },
-            ...metricWidgets,
-        ],
-    });
+        { title: "Infrastructure", widgets: [...byTitle("Services"), ...byTitle("Database"), ...byTitle("Cache")] },
+    ];
+
+    const layout: Record<string, unknown>[] = [{ type: "alarm", x: 0, y: 0, width: 24, height: 6, properties: { title: "Alarms", alarms: alarmArns } }];
+    let y = 6;
+    for (const section of sections) {
+        layout.push({ type: "text", x: 0, y, width: 24, height: section.note ? 2 : 1, properties: { markdown: `## ${section.title}${section.note ? `\n${section.note}` : ""}` } });
+        y += section.note ? 2 : 1;
+        section.widgets.forEach((widget, index) => {
+            layout.push({
+                type: "metric",
+                x: (index % 2) * widgetWidth,
+                y: y + Math.floor(index / 2) * widgetHeight,
+                width: widgetWidth,
+                height: widgetHeight,
+                properties: {
+                    title: widget.title,
+                    region: ctx.region,
+                    view: "timeSeries",
+                    period,
+                    stat: widget.stat ?? "Average",
+                    metrics: widget.metrics,
+                    annotations: widget.annotations ? { horizontal: widget.annotations } : undefined,
+                },
+            });
+        });
+        y += Math.ceil(section.widgets.length / 2) * widgetHeight;
+    }
+    const body = pulumi.jsonStringify({ widgets: layout });
 
     const dashboardName = `${ctx.spec.project}-${ctx.spec.stack}`;
     const dashboard = new aws.cloudwatch.Dashboard(name, { dashboardName, dashboardBody: body }, awsOptions(ctx, parent));

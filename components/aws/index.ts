@@ -12,7 +12,7 @@ import type {
     MonitoringEndpoints,
     Scope,
 } from "../backend";
-import { createAlertTopic, createMonitoringAlarms, createRollbackAlarms, newRevisionGroupIndex, type ObservedResources } from "./alarms";
+import { createMonitoringAlarms, createRollbackAlarms, newRevisionGroupIndex, type ObservedResources } from "./alarms";
 import { PrivateBucket } from "./bucket";
 import { createRedis, type RedisCache } from "./cache";
 import { awsOptions, createContext, type AwsContext } from "./context";
@@ -25,7 +25,7 @@ import { createExecutionRole, createLoadBalancerInfrastructureRole, createTaskRo
 import { LoadBalancer } from "./loadBalancer";
 import { MigrationStep } from "./migration";
 import { Network } from "./network";
-import { forwardDeploymentFailures, subscribeAlertDestinations } from "./notifications";
+import { createAlertTopics, forwardDeploymentFailures, subscribeAlertDestinations, type AlertTopics } from "./notifications";
 import { storeSecret } from "./secrets";
 import { SecurityGroups } from "./securityGroups";
 import { FargateService, type ContainerSecret, type FargateServiceArgs } from "./service";
@@ -50,7 +50,7 @@ class AwsBackend implements EnvironmentBackend {
     private readonly ctx: AwsContext;
     private readonly network: Network;
     private readonly securityGroups: SecurityGroups;
-    private readonly alertTopic: aws.sns.Topic;
+    private readonly alertTopics: AlertTopics;
     private database?: PostgresDatabase;
     private cache?: RedisCache;
     private app?: AppResources;
@@ -59,8 +59,8 @@ class AwsBackend implements EnvironmentBackend {
         this.ctx = createContext(spec, scope.name, scope.parent);
         this.network = new Network(`${scope.name}-network`, this.ctx, { parent: scope.parent });
         this.securityGroups = new SecurityGroups(`${scope.name}-sg`, this.ctx, this.network, { parent: scope.parent });
-        // Created up front: the api's rollback alarms (app step) notify it as well as the monitoring alarms.
-        this.alertTopic = createAlertTopic(this.ctx, `${scope.name}-alerts`, scope.parent);
+        // Created up front: the api's rollback alarms (app step) notify them as well as the monitoring alarms.
+        this.alertTopics = createAlertTopics(this.ctx, `${scope.name}-alerts`, scope.parent);
     }
 
     createDatabase(scope: Scope, spec: DatabaseSpec): DatabaseConnection {
@@ -189,7 +189,7 @@ class AwsBackend implements EnvironmentBackend {
         const newRevisionGroup = pulumi
             .all([currentRule, groupA.arn, groupB.arn, groupA.arnSuffix, groupB.arnSuffix])
             .apply(([rule, arnA, arnB, suffixA, suffixB]) => [suffixA, suffixB][newRevisionGroupIndex(rule, [arnA, arnB])]);
-        const rollbackAlarms = createRollbackAlarms(ctx, `${name}-api-rollback`, parent, this.alertTopic, loadBalancer.alb.arnSuffix, newRevisionGroup);
+        const rollbackAlarms = createRollbackAlarms(ctx, `${name}-api-rollback`, parent, this.alertTopics.warning, loadBalancer.alb.arnSuffix, newRevisionGroup);
 
         const sharedEnvironment: Record<string, pulumi.Input<string>> = {
             ENVIRONMENT: spec.environment,
@@ -285,8 +285,9 @@ class AwsBackend implements EnvironmentBackend {
         if (!database || !cache || !app) {
             throw new Error("aws backend: createMonitoring needs the database, cache and app service created first");
         }
-        subscribeAlertDestinations(this.ctx, `${name}-to`, parent, this.alertTopic, args.monitoring);
-        forwardDeploymentFailures(this.ctx, `${name}-deployment-failures`, parent, this.alertTopic, app.cluster.name);
+        subscribeAlertDestinations(this.ctx, `${name}-to`, parent, this.alertTopics, args.monitoring);
+        // A failed deployment with no healthy revision left pages: it is on the critical topic.
+        forwardDeploymentFailures(this.ctx, `${name}-deployment-failures`, parent, this.alertTopics.critical, app.cluster.name);
 
         const observed: ObservedResources = {
             loadBalancer: app.loadBalancer.alb.arnSuffix,
@@ -301,12 +302,13 @@ class AwsBackend implements EnvironmentBackend {
             databaseStorageGb: this.ctx.spec.database.storageGb,
             cacheNodeIds: cache.nodeIds,
         };
-        const alarms = [...app.rollbackAlarms, ...createMonitoringAlarms(this.ctx, `${name}-alarm`, parent, this.alertTopic, observed)];
+        const alarms = [...app.rollbackAlarms, ...createMonitoringAlarms(this.ctx, `${name}-alarm`, parent, this.alertTopics, observed)];
         if (this.ctx.spec.aws.monthlyBudgetUsd !== undefined) {
-            createBudget(this.ctx, `${name}-budget`, parent, this.ctx.spec.aws.monthlyBudgetUsd, this.alertTopic.arn);
+            // Seed 001's cost monitoring: a budget overrun is a warning, for Slack and e-mail, not a page.
+            createBudget(this.ctx, `${name}-budget`, parent, this.ctx.spec.aws.monthlyBudgetUsd, this.alertTopics.warning.arn);
         }
         const { url } = createDashboard(this.ctx, `${name}-dashboard`, parent, observed, alarms.map((alarm) => alarm.arn));
-        return { dashboardUrl: url, alertTarget: this.alertTopic.arn };
+        return { dashboardUrl: url, alertTarget: pulumi.interpolate`critical ${this.alertTopics.critical.arn}, warning ${this.alertTopics.warning.arn}` };
     }
 }
 

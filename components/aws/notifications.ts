@@ -1,8 +1,46 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringSpec } from "../../config";
+import type { Severity } from "../alerts/catalogue";
 import { assumeRolePolicy, awsOptions, policyDocument, type AwsContext } from "./context";
 import { storeSecret } from "./secrets";
+
+/**
+ * The two alert topics, as seed 000 separates them: `critical` pages (PagerDuty) and posts to Slack,
+ * `warning` only posts to Slack; the alert e-mails get both. Anything that alerts on AWS (alarms, budgets,
+ * deployment events) publishes to the topic of its severity.
+ */
+export interface AlertTopics {
+    critical: aws.sns.Topic;
+    warning: aws.sns.Topic;
+}
+
+/**
+ * Creates both topics. The critical one keeps the name the single alert topic had (`<name>`), so it stays
+ * the same resource with its subscriptions; the warning one is `<name>-warning`.
+ */
+export function createAlertTopics(ctx: AwsContext, name: string, parent: pulumi.Resource): AlertTopics {
+    const topic = (resourceName: string, severity: Severity) =>
+        new aws.sns.Topic(resourceName, { displayName: `${ctx.spec.project} ${ctx.spec.environment} ${severity} alerts` }, awsOptions(ctx, parent));
+    const critical = topic(name, "critical");
+    const warning = topic(`${name}-warning`, "warning");
+    // CloudWatch alarms and AWS Budgets publish to the warning topic; Budgets needs the topic policy to say so:
+    // https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html
+    const publisher = (sid: string, service: string) => ({
+        Sid: sid,
+        Effect: "Allow" as const,
+        Principal: { Service: service },
+        Action: ["sns:Publish"],
+        Resource: [warning.arn],
+        Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+    });
+    new aws.sns.TopicPolicy(
+        `${name}-warning`,
+        { arn: warning.arn, policy: policyDocument([publisher("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com"), publisher("BudgetsPublish", "budgets.amazonaws.com")]) },
+        awsOptions(ctx, parent),
+    );
+    return { critical, warning };
+}
 
 /** PagerDuty's CloudWatch integration endpoint; it confirms SNS subscriptions by itself. */
 export function pagerDutyEndpoint(integrationKey: pulumi.Input<string>): pulumi.Output<string> {
@@ -44,7 +82,7 @@ export const handler = async (event) => {
 };
 `;
 
-function slackForwarder(ctx: AwsContext, name: string, parent: pulumi.Resource, topic: aws.sns.Topic, webhookUrl: pulumi.Output<string>): void {
+function slackForwarder(ctx: AwsContext, name: string, parent: pulumi.Resource, topics: AlertTopics, webhookUrl: pulumi.Output<string>): void {
     const options = (extra: pulumi.CustomResourceOptions = {}) => awsOptions(ctx, parent, extra);
     const webhook = storeSecret(ctx, `${name}-webhook`, parent, `${ctx.spec.project} ${ctx.spec.environment} Slack webhook for alerts`, webhookUrl);
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: ctx.spec.aws.logRetentionDays }, options());
@@ -80,34 +118,44 @@ function slackForwarder(ctx: AwsContext, name: string, parent: pulumi.Resource, 
         },
         options({ dependsOn: [policy, webhook.version] }),
     );
-    const permission = new aws.lambda.Permission(
-        name,
-        { action: "lambda:InvokeFunction", function: forwarder.name, principal: "sns.amazonaws.com", sourceArn: topic.arn },
-        awsOptions(ctx, forwarder),
-    );
-    new aws.sns.TopicSubscription(`${name}-subscription`, { topic: topic.arn, protocol: "lambda", endpoint: forwarder.arn }, options({ dependsOn: [permission] }));
+    // One forwarder for both topics; the critical topic's permission and subscription keep their earlier names.
+    for (const severity of ["critical", "warning"] as const) {
+        const suffix = severity === "critical" ? "" : "-warning";
+        const permission = new aws.lambda.Permission(
+            `${name}${suffix}`,
+            { action: "lambda:InvokeFunction", function: forwarder.name, principal: "sns.amazonaws.com", sourceArn: topics[severity].arn },
+            awsOptions(ctx, forwarder),
+        );
+        new aws.sns.TopicSubscription(`${name}${suffix}-subscription`, { topic: topics[severity].arn, protocol: "lambda", endpoint: forwarder.arn }, options({ dependsOn: [permission] }));
+    }
 }
 
-/** Subscribes the configured destinations to the alert topic: each email, PagerDuty, Slack. */
-export function subscribeAlertDestinations(ctx: AwsContext, name: string, parent: pulumi.Resource, topic: aws.sns.Topic, monitoring: MonitoringSpec): void {
+/**
+ * Subscribes the configured destinations: PagerDuty to the critical topic only; Slack and each e-mail
+ * address to both (a warning never pages).
+ */
+export function subscribeAlertDestinations(ctx: AwsContext, name: string, parent: pulumi.Resource, topics: AlertTopics, monitoring: MonitoringSpec): void {
     const options = (extra: pulumi.CustomResourceOptions = {}) => awsOptions(ctx, parent, extra);
-    for (const address of monitoring.alertEmails) {
-        // Keyed by the address, so reordering the list changes nothing. Each address must confirm once, by email.
-        new aws.sns.TopicSubscription(
-            `${name}-email-${address.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
-            { topic: topic.arn, protocol: "email", endpoint: address },
-            options(),
-        );
+    for (const severity of ["critical", "warning"] as const) {
+        const prefix = severity === "critical" ? name : `${name}-warning`;
+        for (const address of monitoring.alertEmails) {
+            // Keyed by the address, so reordering the list changes nothing. Each address must confirm once, by email.
+            new aws.sns.TopicSubscription(
+                `${prefix}-email-${address.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
+                { topic: topics[severity].arn, protocol: "email", endpoint: address },
+                options(),
+            );
+        }
     }
     if (monitoring.pagerDutyIntegrationKey !== undefined) {
         new aws.sns.TopicSubscription(
             `${name}-pagerduty`,
-            { topic: topic.arn, protocol: "https", endpoint: pagerDutyEndpoint(monitoring.pagerDutyIntegrationKey), endpointAutoConfirms: true },
+            { topic: topics.critical.arn, protocol: "https", endpoint: pagerDutyEndpoint(monitoring.pagerDutyIntegrationKey), endpointAutoConfirms: true },
             options(),
         );
     }
     if (monitoring.slackWebhookUrl !== undefined) {
-        slackForwarder(ctx, `${name}-slack`, parent, topic, monitoring.slackWebhookUrl);
+        slackForwarder(ctx, `${name}-slack`, parent, topics, monitoring.slackWebhookUrl);
     }
 }
 
@@ -161,15 +209,6 @@ export function forwardDeploymentFailures(ctx: AwsContext, name: string, parent:
                     Sid: "CloudWatchAlarmsPublish",
                     Effect: "Allow",
                     Principal: { Service: "cloudwatch.amazonaws.com" },
-                    Action: ["sns:Publish"],
-                    Resource: [topic.arn],
-                    Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-                },
-                {
-                    // AWS Budgets alerts (components/aws/budget.ts).
-                    Sid: "BudgetsPublish",
-                    Effect: "Allow",
-                    Principal: { Service: "budgets.amazonaws.com" },
                     Action: ["sns:Publish"],
                     Resource: [topic.arn],
                     Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },

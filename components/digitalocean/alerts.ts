@@ -1,6 +1,7 @@
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringSpec } from "../../config";
+import { alertById, alertCatalogue, type AlertDefinition, type Severity } from "../alerts/catalogue";
 import type { Scope } from "../backend";
 
 type ComponentAlert = digitalocean.types.input.AppSpecServiceAlert;
@@ -8,8 +9,9 @@ type AlertDestinations = digitalocean.types.input.AppSpecAlertDestinations;
 
 /**
  * Where alerts go: the configured emails (team members, verified for uptime alerts) and, when set, the
- * Slack webhook (a secret). `pagingEmails` (a paging service's e-mail integration) receive the uptime
- * and database alerts only: App Platform sends app alerts to members of the DigitalOcean team alone.
+ * Slack webhook (a secret). `pagingEmails` (a paging service's e-mail integration) receive the critical
+ * uptime alerts only (seed 000: warnings never page); App Platform sends app alerts to members of the
+ * DigitalOcean team alone, so no app alert can page.
  */
 export interface Destinations {
     emails: string[];
@@ -29,16 +31,33 @@ export function destinations(monitoring: MonitoringSpec, settings: { slackChanne
 export function describeDestinations(to: Destinations): string {
     const parts = [
         to.emails.length > 0 ? `email: ${to.emails.join(", ")}` : undefined,
-        to.pagingEmails.length > 0 ? `paging email (uptime and database alerts): ${to.pagingEmails.join(", ")}` : undefined,
+        to.pagingEmails.length > 0 ? `paging email (critical uptime alerts): ${to.pagingEmails.join(", ")}` : undefined,
         to.slack ? `slack: ${to.slack.channel}` : undefined,
     ];
     return parts.filter((part): part is string => part !== undefined).join("; ");
 }
 
-/** The e-mail addresses of the uptime and database alerts: every configured one, the paging ones included. */
-function allEmails(to: Destinations): string[] | undefined {
-    const emails = [...to.emails, ...to.pagingEmails];
+/** The e-mail addresses of an uptime or database alert: the paging ones only for a critical alert. */
+function emailsFor(to: Destinations, severity: Severity): string[] | undefined {
+    const emails = severity === "critical" ? [...to.emails, ...to.pagingEmails] : [...to.emails];
     return emails.length > 0 ? emails : undefined;
+}
+
+function catalogueOf(monitoring: Pick<MonitoringSpec, "thresholds" | "metrics">): (id: AlertDefinition["id"]) => AlertDefinition {
+    const catalogue = alertCatalogue(monitoring.thresholds, monitoring.metrics);
+    return (id) => alertById(catalogue, id);
+}
+
+/** The shortest App Platform alert window that covers the wanted minutes (the API's enum). */
+function appWindow(minutes: number): string {
+    const allowed: [number, string][] = [[5, "FIVE_MINUTES"], [10, "TEN_MINUTES"], [30, "THIRTY_MINUTES"], [60, "ONE_HOUR"]];
+    return (allowed.find(([m]) => m >= minutes) ?? allowed[allowed.length - 1])[1];
+}
+
+/** The shortest monitoring-policy window that covers the wanted minutes (`5m`, `10m`, `30m`, `1h`). */
+function monitorWindow(minutes: number): string {
+    const allowed: [number, string][] = [[5, "5m"], [10, "10m"], [30, "30m"], [60, "1h"]];
+    return (allowed.find(([m]) => m >= minutes) ?? allowed[allowed.length - 1])[1];
 }
 
 function appDestinations(to: Destinations): AlertDestinations {
@@ -56,14 +75,15 @@ export function appAlerts(to: Destinations): digitalocean.types.input.AppSpecAle
 /** A component that restarts this often in five minutes is crash-looping. */
 const restartsPerFiveMinutes = 3;
 
-/** Per-component alerts on the seed-000 CPU and memory thresholds, and on restarts. */
-export function componentAlerts(thresholds: MonitoringSpec["thresholds"], to: Destinations): ComponentAlert[] {
-    const rules: [string, number][] = [
-        ["CPU_UTILIZATION", thresholds.cpuPercent],
-        ["MEM_UTILIZATION", thresholds.memoryPercent],
-        ["RESTART_COUNT", restartsPerFiveMinutes],
+/** Per-component alerts: seed 000's memory warning (from the catalogue), CPU, and restarts. */
+export function componentAlerts(monitoring: Pick<MonitoringSpec, "thresholds" | "metrics">, to: Destinations): ComponentAlert[] {
+    const memory = catalogueOf(monitoring)("memoryHigh");
+    const rules: [string, number, string][] = [
+        ["CPU_UTILIZATION", monitoring.thresholds.cpuPercent, "FIVE_MINUTES"],
+        ["MEM_UTILIZATION", memory.threshold, appWindow(memory.forMinutes)],
+        ["RESTART_COUNT", restartsPerFiveMinutes, "FIVE_MINUTES"],
     ];
-    return rules.map(([rule, value]) => ({ rule, operator: "GREATER_THAN", value, window: "FIVE_MINUTES", destinations: appDestinations(to) }));
+    return rules.map(([rule, value, window]) => ({ rule, operator: "GREATER_THAN", value, window, destinations: appDestinations(to) }));
 }
 
 /** The shortest period the uptime API accepts that covers the wanted minutes. */
@@ -83,8 +103,11 @@ const certificateExpiryDays = 14;
  */
 export function createUptimeAlerts(
     scope: Scope,
-    args: { healthUrl: pulumi.Output<string>; regions: string[]; thresholds: MonitoringSpec["thresholds"]; to: Destinations },
+    args: { healthUrl: pulumi.Output<string>; regions: string[]; monitoring: Pick<MonitoringSpec, "thresholds" | "metrics">; to: Destinations },
 ): { check: digitalocean.UptimeCheck; alerts: digitalocean.UptimeAlert[] } {
+    const seed = catalogueOf(args.monitoring);
+    const health = seed("healthCheckFailing");
+    const latency = seed("apiLatencyP95");
     const check = new digitalocean.UptimeCheck(`${scope.name}-uptime`, {
         name: `${scope.name} health`,
         target: args.healthUrl,
@@ -92,26 +115,27 @@ export function createUptimeAlerts(
         regions: args.regions,
         enabled: true,
     }, { parent: scope.parent });
-    const notifications = [{
-        emails: allEmails(args.to),
+    const notifications = (severity: Severity) => [{
+        emails: emailsFor(args.to, severity),
         slacks: args.to.slack ? [{ channel: args.to.slack.channel, url: args.to.slack.url }] : undefined,
     }];
-    const alert = (kind: string, settings: Omit<digitalocean.UptimeAlertArgs, "checkId" | "notifications" | "name">) =>
+    const alert = (kind: string, severity: Severity, settings: Omit<digitalocean.UptimeAlertArgs, "checkId" | "notifications" | "name">) =>
         new digitalocean.UptimeAlert(`${scope.name}-uptime-${kind}`, {
             checkId: check.id,
             name: `${scope.name} ${kind}`,
-            notifications,
+            notifications: notifications(severity),
             ...settings,
         }, { parent: scope.parent });
     const alerts = [
-        alert("down", { type: "down_global", period: "2m" }),
-        alert("latency", {
+        alert("down", health.severity, { type: "down_global", period: uptimePeriod(health.forMinutes) }),
+        alert("latency", latency.severity, {
             type: "latency",
             comparison: "greater_than",
-            threshold: args.thresholds.p95LatencyMs,
-            period: uptimePeriod(args.thresholds.latencyMinutes),
+            // The uptime API's latency threshold is in milliseconds.
+            threshold: Math.round(latency.threshold * 1000),
+            period: uptimePeriod(latency.forMinutes),
         }),
-        alert("tls-expiry", { type: "ssl_expiry", comparison: "less_than", threshold: certificateExpiryDays, period: "5m" }),
+        alert("tls-expiry", "warning", { type: "ssl_expiry", comparison: "less_than", threshold: certificateExpiryDays, period: "5m" }),
     ];
     return { check, alerts };
 }
@@ -123,24 +147,28 @@ export function createUptimeAlerts(
  */
 export function createDatabaseAlerts(
     scope: Scope,
-    args: { clusterIds: pulumi.Output<string>[]; thresholds: MonitoringSpec["thresholds"]; to: Destinations },
+    args: { clusterIds: pulumi.Output<string>[]; monitoring: Pick<MonitoringSpec, "thresholds" | "metrics">; to: Destinations },
 ): digitalocean.MonitorAlert[] {
-    const metrics: [string, string, number][] = [
-        ["cpu", "v1/dbaas/alerts/cpu_alerts", args.thresholds.cpuPercent],
-        ["memory", "v1/dbaas/alerts/memory_utilization_alerts", args.thresholds.memoryPercent],
-        ["disk", "v1/dbaas/alerts/disk_utilization_alerts", args.thresholds.diskPercent],
+    const seed = catalogueOf(args.monitoring);
+    const memory = seed("memoryHigh");
+    const disk = seed("diskHigh");
+    // All warnings: they post to Slack and e-mail the team, and never reach a paging e-mail.
+    const metrics: [string, string, number, number][] = [
+        ["cpu", "v1/dbaas/alerts/cpu_alerts", args.monitoring.thresholds.cpuPercent, 5],
+        ["memory", "v1/dbaas/alerts/memory_utilization_alerts", memory.threshold, memory.forMinutes],
+        ["disk", "v1/dbaas/alerts/disk_utilization_alerts", disk.threshold, disk.forMinutes],
     ];
-    return metrics.map(([metric, type, value]) =>
+    return metrics.map(([metric, type, value, minutes]) =>
         new digitalocean.MonitorAlert(`${scope.name}-db-${metric}`, {
             type,
             compare: "GreaterThan",
             value,
-            window: "5m",
+            window: monitorWindow(minutes),
             entities: args.clusterIds,
             enabled: true,
             description: `${scope.name}: database ${metric} above ${value} %`,
             alerts: {
-                emails: allEmails(args.to),
+                emails: emailsFor(args.to, "warning"),
                 slacks: args.to.slack ? [{ channel: args.to.slack.channel, url: args.to.slack.url }] : undefined,
             },
         }, { parent: scope.parent }),

@@ -57,7 +57,7 @@ export function createApp(scope: Scope, args: AppArgs): App {
         ML_SERVICE_URL: `http://${ml.name}:${ml.port}`,
     };
     const envOf = (service: ServiceSpec) => componentEnv({ ...shared, ...service.env, ...connections, PORT: String(service.port), SERVICE_NAME: service.name });
-    const alerts = componentAlerts(environment.monitoring.thresholds, to);
+    const alerts = componentAlerts(environment.monitoring, to);
     const image = (reference: string) => imageSource(reference, settings.registryCredentials);
     // What every long-running component shares: its image and command, size, scaling, env and alerts.
     const component = (service: ServiceSpec, size: string) => ({

@@ -73,12 +73,12 @@ export class DigitalOceanBackend implements EnvironmentBackend {
         createUptimeAlerts(scope, {
             healthUrl: args.app.healthUrl,
             regions: this.spec.digitalocean.uptimeRegions,
-            thresholds: args.monitoring.thresholds,
+            monitoring: args.monitoring,
             to,
         });
         createDatabaseAlerts(scope, {
             clusterIds: [postgres.cluster.id, cache.cluster.id],
-            thresholds: args.monitoring.thresholds,
+            monitoring: args.monitoring,
             to,
         });
         // Every member exists by now: the project is the last thing built.

@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { createHmac } from "node:crypto";
 import * as random from "@pulumi/random";
 import type { CacheSpec, DatabaseSpec, EnvironmentSpec, ServiceSpec } from "../../config";
 import type {
@@ -13,7 +14,9 @@ import type {
     Scope,
 } from "../backend";
 import { healthcheck, httpProbe, labels, logOptions, loopbackPort } from "./containers";
-import { alertRules, alertmanagerConfig, grafanaDatasource, prometheusConfig } from "./observability";
+import { alertCatalogue } from "../alerts/catalogue";
+import { dashboardDirectory, grafanaDashboardProvider, grafanaDashboards } from "./dashboards";
+import { alertRules, alertmanagerConfig, databaseVolumeMount, grafanaDatasource, prometheusConfig, type RuleInputs } from "./observability";
 
 const postgresPort = 5432;
 const redisPort = 6379;
@@ -33,6 +36,8 @@ export class DockerBackend implements EnvironmentBackend {
     private readonly images = new Map<string, docker.RemoteImage>();
     private dataContainers: docker.Container[] = [];
     private appContainers = new Map<string, docker.Container[]>();
+    private databaseVolume?: docker.Volume;
+    private generatedSeed?: pulumi.Output<string>;
 
     constructor(
         private readonly spec: EnvironmentSpec,
@@ -53,8 +58,9 @@ export class DockerBackend implements EnvironmentBackend {
     }
 
     createDatabase(scope: Scope, spec: DatabaseSpec): DatabaseConnection {
-        const password = this.password(`${scope.name}-password`, scope.parent);
+        const password = this.stableSecret("postgres-password");
         const volume = this.volume(`${scope.name}-data`, scope.parent);
+        this.databaseVolume = volume;
         const image = this.image(`postgres:${spec.engineVersion}-alpine`, scope.parent);
         const host = "postgres";
         const container = this.dataServer(scope, "postgres", {
@@ -63,29 +69,31 @@ export class DockerBackend implements EnvironmentBackend {
             dataPath: postgresDataMount(spec.engineVersion),
             port: postgresPort,
             hostPort: this.spec.docker.postgresHostPort,
-            probe: `pg_isready -U ${spec.user} -d ${spec.name}`,
+            // Logs in over TCP with the password the app uses: a data directory initialised with another
+            // password fails here, so `up` fails instead of starting an app that cannot connect.
+            probe: `PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -U ${spec.user} -d ${spec.name} -tAc 'select 1' | grep -q 1`,
             container: {
                 envs: [
                     `POSTGRES_DB=${spec.name}`,
                     `POSTGRES_USER=${spec.user}`,
-                    pulumi.interpolate`POSTGRES_PASSWORD=${password.result}`,
+                    pulumi.interpolate`POSTGRES_PASSWORD=${password}`,
                 ],
             },
         });
         this.databaseBackups(scope, spec, image, password, host, container);
-        const url = pulumi.secret(pulumi.interpolate`postgresql://${spec.user}:${password.result}@${host}:${postgresPort}/${spec.name}?sslmode=disable`);
+        const url = pulumi.secret(pulumi.interpolate`postgresql://${spec.user}:${password}@${host}:${postgresPort}/${spec.name}?sslmode=disable`);
         return {
             host: pulumi.output(host),
             port: pulumi.output(postgresPort),
             database: pulumi.output(spec.name),
             user: pulumi.output(spec.user),
-            password: pulumi.secret(password.result),
+            password: pulumi.secret(password),
             url,
         };
     }
 
     createCache(scope: Scope, spec: CacheSpec): CacheConnection {
-        const password = this.password(`${scope.name}-password`, scope.parent);
+        const password = this.stableSecret("redis-password");
         const volume = this.volume(`${scope.name}-data`, scope.parent);
         const image = this.image(`redis:${spec.engineVersion}-alpine`, scope.parent);
         const host = "redis";
@@ -107,13 +115,15 @@ export class DockerBackend implements EnvironmentBackend {
             container: {
                 entrypoints: ["sh", "-c"],
                 command: [server],
-                envs: [pulumi.interpolate`REDIS_PASSWORD=${password.result}`],
+                envs: [pulumi.interpolate`REDIS_PASSWORD=${password}`],
+                // The image's unprivileged redis user (uid 999 in the alpine image), not root.
+                user: "redis",
             },
         });
         return {
             host: pulumi.output(host),
             port: pulumi.output(redisPort),
-            url: pulumi.secret(pulumi.interpolate`redis://:${password.result}@${host}:${redisPort}/0`),
+            url: pulumi.secret(pulumi.interpolate`redis://:${password}@${host}:${redisPort}/0`),
         };
     }
 
@@ -139,7 +149,13 @@ export class DockerBackend implements EnvironmentBackend {
         const settings = this.spec.docker;
         const services = Object.values(this.spec.services);
         const appContainers = [...this.appContainers.values()].flat();
-        const targets = services.map((s) => ({ job: s.name, hosts: this.replicaAliases(s), port: s.port }));
+        const rules = dockerRuleInputs(this.spec);
+        const nodeExporterHost = "node-exporter";
+        const targets = [
+            ...services.map((s) => ({ job: s.name, hosts: this.replicaAliases(s), port: s.port })),
+            { job: "node", hosts: [nodeExporterHost], port: 9100 },
+        ];
+        const nodeExporter = this.nodeExporter(scope, nodeExporterHost);
 
         const alertmanagerHost = "alertmanager";
         const destinations = pulumi
@@ -153,6 +169,7 @@ export class DockerBackend implements EnvironmentBackend {
             command: ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
             uploads: [{ file: "/etc/alertmanager/alertmanager.yml", content: pulumi.secret(destinations) }],
             networksAdvanced: [{ name: this.appNetwork.name, aliases: [alertmanagerHost] }],
+            ports: [loopbackPort(settings.hostAddress, 9093, settings.alertmanagerHostPort)],
             healthcheck: healthcheck(["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9093/-/healthy"], monitoringTiming),
             labels: this.labels,
             ...logOptions,
@@ -168,7 +185,7 @@ export class DockerBackend implements EnvironmentBackend {
             command: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=15d"],
             uploads: [
                 { file: "/etc/prometheus/prometheus.yml", content: prometheusConfig(targets, alertmanagerHost) },
-                { file: "/etc/prometheus/rules/fraud-api.yml", content: alertRules(args.monitoring.thresholds, this.spec.services.api, services) },
+                { file: "/etc/prometheus/rules/fraud-api.yml", content: alertRules(rules) },
             ],
             mounts: [{ type: "volume", source: prometheusData.name, target: "/prometheus" }],
             networksAdvanced: [{ name: this.appNetwork.name, aliases: [prometheusHost] }],
@@ -176,9 +193,9 @@ export class DockerBackend implements EnvironmentBackend {
             healthcheck: healthcheck(["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9090/-/healthy"], monitoringTiming),
             labels: this.labels,
             ...logOptions,
-        }, { parent: scope.parent, dependsOn: [alertmanager, ...appContainers] });
+        }, { parent: scope.parent, dependsOn: [alertmanager, nodeExporter, ...appContainers] });
 
-        const grafanaPassword = this.password(`${scope.name}-grafana-password`, scope.parent);
+        const grafanaPassword = this.stableSecret("grafana-admin-password");
         const grafanaData = this.volume(`${scope.name}-grafana-data`, scope.parent);
         const grafanaImage = this.image(settings.grafanaImage, scope.parent);
         new docker.Container(`${scope.name}-grafana`, {
@@ -187,10 +204,15 @@ export class DockerBackend implements EnvironmentBackend {
             restart: "unless-stopped",
             envs: [
                 "GF_SECURITY_ADMIN_USER=admin",
-                pulumi.interpolate`GF_SECURITY_ADMIN_PASSWORD=${grafanaPassword.result}`,
+                pulumi.interpolate`GF_SECURITY_ADMIN_PASSWORD=${grafanaPassword}`,
                 "GF_USERS_ALLOW_SIGN_UP=false",
             ],
-            uploads: [{ file: "/etc/grafana/provisioning/datasources/prometheus.yaml", content: grafanaDatasource(prometheusHost) }],
+            uploads: [
+                { file: "/etc/grafana/provisioning/datasources/prometheus.yaml", content: grafanaDatasource(prometheusHost) },
+                { file: "/etc/grafana/provisioning/dashboards/fraud-platform.yaml", content: grafanaDashboardProvider() },
+                // Seed 000's four dashboards, at /d/main, /d/api, /d/ml and /d/infra.
+                ...Object.entries(grafanaDashboards(this.spec.monitoring.metrics, rules.catalogue, rules.apiJob)).map(([uid, content]) => ({ file: `${dashboardDirectory}/${uid}.json`, content })),
+            ],
             mounts: [{ type: "volume", source: grafanaData.name, target: "/var/lib/grafana" }],
             networksAdvanced: [{ name: this.appNetwork.name, aliases: ["grafana"] }],
             ports: [loopbackPort(settings.hostAddress, 3000, settings.grafanaHostPort)],
@@ -199,13 +221,14 @@ export class DockerBackend implements EnvironmentBackend {
             ...logOptions,
         }, { parent: scope.parent, dependsOn: [prometheus] });
 
-        const configured = [
-            args.monitoring.slackWebhookUrl ? "slack" : undefined,
-            args.monitoring.pagerDutyIntegrationKey ? "pagerduty" : undefined,
-        ].filter((d): d is string => d !== undefined);
+        const routes = [
+            `critical: ${args.monitoring.pagerDutyIntegrationKey ? "pagerduty + " : ""}${args.monitoring.slackWebhookUrl ? "slack" : "no slack"}`,
+            `warning: ${args.monitoring.slackWebhookUrl ? "slack" : "no slack"}`,
+        ].join("; ");
+        const configured = args.monitoring.slackWebhookUrl || args.monitoring.pagerDutyIntegrationKey ? routes : "no receivers: alerts show in Alertmanager and Prometheus only";
         return {
-            dashboardUrl: pulumi.output(`http://${hostForUrl(settings.hostAddress)}:${settings.grafanaHostPort}`),
-            alertTarget: pulumi.output(`alertmanager (${configured.length > 0 ? configured.join(", ") : "no receivers: alerts show in Alertmanager and Prometheus only"})`),
+            dashboardUrl: pulumi.output(`http://${hostForUrl(settings.hostAddress)}:${settings.grafanaHostPort}/d/main`),
+            alertTarget: pulumi.output(`alertmanager at http://${hostForUrl(settings.hostAddress)}:${settings.alertmanagerHostPort} (${configured})`),
         };
     }
 
@@ -224,7 +247,7 @@ export class DockerBackend implements EnvironmentBackend {
             port: number;
             hostPort: number;
             probe: string;
-            container: Pick<docker.ContainerArgs, "envs" | "entrypoints" | "command">;
+            container: Pick<docker.ContainerArgs, "envs" | "entrypoints" | "command" | "user">;
         },
     ): docker.Container {
         const settings = this.spec.docker;
@@ -251,7 +274,7 @@ export class DockerBackend implements EnvironmentBackend {
      * `database.backupRetentionDays` days, taken at the start of `database.backupWindow` and once at
      * start-up. Restore with `pg_restore` (see the README).
      */
-    private databaseBackups(scope: Scope, spec: DatabaseSpec, image: docker.RemoteImage, password: random.RandomPassword, host: string, database: docker.Container): docker.Container {
+    private databaseBackups(scope: Scope, spec: DatabaseSpec, image: docker.RemoteImage, password: pulumi.Output<string>, host: string, database: docker.Container): docker.Container {
         const volume = this.volume(`${scope.name}-backups`, scope.parent);
         return new docker.Container(`${scope.name}-backup`, {
             name: `${scope.name}-backup`,
@@ -266,7 +289,7 @@ export class DockerBackend implements EnvironmentBackend {
                 `PGHOST=${host}`,
                 `PGUSER=${spec.user}`,
                 `PGDATABASE=${spec.name}`,
-                pulumi.interpolate`PGPASSWORD=${password.result}`,
+                pulumi.interpolate`PGPASSWORD=${password}`,
                 `BACKUP_RETENTION_DAYS=${spec.backupRetentionDays}`,
                 `BACKUP_WINDOW_START=${spec.backupWindow.split("-")[0]}`,
             ],
@@ -299,7 +322,9 @@ export class DockerBackend implements EnvironmentBackend {
                     { name: this.dataNetwork.name },
                 ],
                 ports: service.public ? [loopbackPort(this.spec.docker.hostAddress, service.port, this.spec.docker.apiHostPort + replica)] : [],
-                healthcheck: healthcheck(httpProbe(service.port, service.healthCheck.livenessPath, service.healthCheck.timeoutSeconds), service.healthCheck),
+                // The readiness path (the api's checks the database and the cache): with `wait`, an `up` whose
+                // services cannot reach their dependencies (wrong credentials after a re-up, say) fails.
+                healthcheck: healthcheck(httpProbe(service.port, service.healthCheck.path, service.healthCheck.timeoutSeconds), service.healthCheck),
                 // Wait for healthy: an `up` that starts a broken release fails instead of reporting success.
                 wait: true,
                 waitTimeout: service.healthCheck.startPeriodSeconds + service.healthCheck.intervalSeconds * (service.healthCheck.unhealthyThreshold + 2) + 60,
@@ -333,10 +358,58 @@ export class DockerBackend implements EnvironmentBackend {
         return new docker.Volume(name, { name, labels: this.labels }, { parent, protect: this.spec.protect, retainOnDelete: true });
     }
 
-    private password(name: string, parent: pulumi.Resource): random.RandomPassword {
-        // Alphanumeric only: the password is embedded in connection URLs.
-        return new random.RandomPassword(name, { length: 32, special: false }, { parent });
+    /**
+     * A credential derived from the stack secret `credentialSeed` (HMAC-SHA256 of the purpose): the same after
+     * `pulumi destroy` and `pulumi up`, unlike a generated password, so it keeps matching what PostgreSQL and
+     * Grafana stored on their kept volumes. Hex: safe inside connection URLs.
+     */
+    stableSecret(purpose: string): pulumi.Output<string> {
+        return pulumi.secret(this.credentialSeed().apply((value) => createHmac("sha256", value).update(`${this.spec.project}/${this.spec.stack}/${purpose}`).digest("hex")));
     }
+
+    /**
+     * The stack secret `credentialSeed`, or, on a stack that has not set it, one generated seed (with a
+     * warning): that stack works until its first destroy, after which PostgreSQL and Grafana keep the old
+     * passwords on their volumes.
+     */
+    private credentialSeed(): pulumi.Output<string> {
+        if (this.spec.docker.credentialSeed !== undefined) return this.spec.docker.credentialSeed;
+        if (this.generatedSeed === undefined) {
+            pulumi.log.warn(
+                'credentialSeed is not set: the passwords and APP_SECRET_KEY are generated and change after `pulumi destroy`, which the kept PostgreSQL and Grafana volumes do not follow. Set it once: pulumi config set --secret credentialSeed "$(openssl rand -hex 32)"',
+            );
+            this.generatedSeed = new random.RandomPassword(`${this.scope.name}-credential-seed`, { length: 64, special: false }, { parent: this.scope.parent }).result;
+        }
+        return this.generatedSeed;
+    }
+
+    /** node-exporter, for the database volume's disk usage: the volume mounted read-only, its filesystem reported. */
+    private nodeExporter(scope: Scope, host: string): docker.Container {
+        const image = this.image("prom/node-exporter:v1.8.2", scope.parent);
+        const mounts = this.databaseVolume ? [{ type: "volume", source: this.databaseVolume.name, target: databaseVolumeMount, readOnly: true }] : [];
+        return new docker.Container(`${scope.name}-node-exporter`, {
+            name: `${scope.name}-node-exporter`,
+            image: image.imageId,
+            restart: "unless-stopped",
+            user: "nobody",
+            mounts,
+            networksAdvanced: [{ name: this.appNetwork.name, aliases: [host] }],
+            healthcheck: healthcheck(["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9100/metrics"], monitoringTiming),
+            labels: this.labels,
+            ...logOptions,
+        }, { parent: scope.parent });
+    }
+}
+
+/** The rule inputs of the dev stack: the catalogue on its thresholds, the app's metric names, each service's memory limit. */
+export function dockerRuleInputs(spec: EnvironmentSpec): RuleInputs {
+    return {
+        catalogue: alertCatalogue(spec.monitoring.thresholds, spec.monitoring.metrics),
+        metrics: spec.monitoring.metrics,
+        apiJob: spec.services.api.name,
+        services: Object.values(spec.services).map((s) => ({ job: s.name, memoryMiB: s.memory })),
+        missingMetricMinutes: spec.monitoring.thresholds.missingMetricMinutes,
+    };
 }
 
 // Runs in the postgres image (busybox sh and date); times are UTC.

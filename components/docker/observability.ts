@@ -1,5 +1,6 @@
 import YAML from "yaml";
-import type { ServiceSpec, ThresholdsSpec } from "../../config";
+import type { MetricNamesSpec } from "../../config";
+import type { AlertDefinition } from "../alerts/catalogue";
 
 /** A scrape target: the container's network alias and the port its metrics are on. */
 export interface ScrapeTarget {
@@ -12,7 +13,8 @@ export interface ScrapeTarget {
 export function prometheusConfig(targets: ScrapeTarget[], alertmanagerHost: string): string {
     return YAML.stringify({
         global: { scrape_interval: "15s", evaluation_interval: "15s" },
-        rule_files: ["/etc/prometheus/rules/*.yml"],
+        // Relative to this file: /etc/prometheus/rules in the container, rules/ next to it where tools/alerts writes it.
+        rule_files: ["rules/*.yml"],
         alerting: { alertmanagers: [{ static_configs: [{ targets: [`${alertmanagerHost}:9093`] }] }] },
         scrape_configs: [
             { job_name: "prometheus", static_configs: [{ targets: ["localhost:9090"] }] },
@@ -25,82 +27,178 @@ export function prometheusConfig(targets: ScrapeTarget[], alertmanagerHost: stri
     });
 }
 
-/**
- * Seed 000's alerts as Prometheus rules. Metric names are the ones prometheus-fastapi-instrumentator
- * and the app's cache counters export; each rule's summary says what to do.
- */
-export function alertRules(thresholds: ThresholdsSpec, api: ServiceSpec, services: ServiceSpec[]): string {
-    const errorRatio = thresholds.errorRatePercent / 100;
-    const latencySeconds = thresholds.p95LatencyMs / 1000;
-    return YAML.stringify({
-        groups: [
-            {
-                name: "fraud-api",
-                rules: [
-                    {
-                        alert: "ApiErrorRateHigh",
-                        expr: `sum(rate(http_requests_total{job="${api.name}",status=~"5.."}[${thresholds.errorRateMinutes}m])) / clamp_min(sum(rate(http_requests_total{job="${api.name}"}[${thresholds.errorRateMinutes}m])), 1e-9) > ${errorRatio}`,
-                        for: `${thresholds.errorRateMinutes}m`,
-                        labels: { severity: "critical" },
-                        annotations: { summary: `api 5xx rate above ${thresholds.errorRatePercent}% for ${thresholds.errorRateMinutes} min: check the api logs and roll back the last release if it started then.` },
-                    },
-                    {
-                        alert: "ApiLatencyP95High",
-                        expr: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="${api.name}"}[${thresholds.latencyMinutes}m]))) > ${latencySeconds}`,
-                        for: `${thresholds.latencyMinutes}m`,
-                        labels: { severity: "warning" },
-                        annotations: { summary: `api p95 latency above ${thresholds.p95LatencyMs} ms for ${thresholds.latencyMinutes} min: check the database and ml service latency.` },
-                    },
-                    {
-                        alert: "CacheHitRateLow",
-                        expr: `sum(rate(cache_hits_total[10m])) / clamp_min(sum(rate(cache_hits_total[10m])) + sum(rate(cache_misses_total[10m])), 1e-9) < ${thresholds.cacheHitRatePercent / 100}`,
-                        for: "10m",
-                        labels: { severity: "warning" },
-                        annotations: { summary: `cache hit rate below ${thresholds.cacheHitRatePercent}%: check Redis memory and evictions.` },
-                    },
-                    ...services.map((s) => ({
-                        alert: `${capitalise(s.name)}Down`,
-                        expr: `up{job="${s.name}"} == 0`,
-                        for: "2m",
-                        labels: { severity: "critical" },
-                        annotations: { summary: `${s.name} is not answering its metrics endpoint: \`docker logs\` the container and check its health check.` },
-                    })),
-                    ...services.map((s) => ({
-                        alert: `${capitalise(s.name)}MemoryHigh`,
-                        expr: `max(process_resident_memory_bytes{job="${s.name}"}) > ${Math.round((s.memory * 1024 * 1024 * thresholds.memoryPercent) / 100)}`,
-                        for: "5m",
-                        labels: { severity: "warning" },
-                        annotations: { summary: `${s.name} uses more than ${thresholds.memoryPercent}% of its ${s.memory} MiB limit: look for a leak or raise services.${s.name}.memory.` },
-                    })),
-                ],
-            },
-        ],
-    });
+/** Where node-exporter sees the database's data volume (mounted read-only): the disk alert's filesystem. */
+export const databaseVolumeMount = "/volumes/postgres";
+
+/** The short window each rate is taken over: 4 scrapes at 15 s, so a condition shows within a minute of starting. */
+const rateWindow = "1m";
+
+/** What the rules read: the app's metric names, the services scraped, their memory limits. */
+export interface RuleInputs {
+    catalogue: AlertDefinition[];
+    metrics: MetricNamesSpec;
+    /** The job the api's request metrics come from. */
+    apiJob: string;
+    /** Every app service's job and memory limit (MiB). */
+    services: { job: string; memoryMiB: number }[];
+    missingMetricMinutes: number;
 }
 
-/** Alertmanager routes to Slack and PagerDuty when configured; otherwise alerts stay visible in its UI. */
-export function alertmanagerConfig(destinations: { slackWebhookUrl?: string; pagerDutyIntegrationKey?: string }): string {
-    const receiver: Record<string, unknown> = { name: "oncall" };
-    if (destinations.slackWebhookUrl) {
-        receiver.slack_configs = [{ api_url: destinations.slackWebhookUrl, send_resolved: true, title: "{{ .CommonLabels.alertname }}", text: "{{ .CommonAnnotations.summary }}" }];
+interface PrometheusRule {
+    alert: string;
+    expr: string;
+    for: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+}
+
+/** What a person reads on the alert: the catalogue's summary and its steps. */
+export function annotationsOf(alert: AlertDefinition): Record<string, string> {
+    return { summary: alert.summary, runbook: alert.steps.map((step, i) => `(${i + 1}) ${step}`).join(" ") };
+}
+
+export function missingMetricAnnotations(metric: string, minutes: number): Record<string, string> {
+    return {
+        summary: `No ${metric} series for ${minutes} minutes: the alerts that read it cannot fire.`,
+        runbook: "(1) Check the app still exports it at /metrics (a rename?). (2) Set monitoring.metrics to the app's name for it.",
+    };
+}
+
+/** The PromQL of a catalogue alert: one rule, or one per service (memory). */
+export function prometheusRules(inputs: RuleInputs): PrometheusRule[] {
+    const { metrics: m, apiJob } = inputs;
+    const api = `{job="${apiJob}"}`;
+    const rate = (metric: string, selector = "") => `sum(rate(${metric}${selector}[${rateWindow}]))`;
+    const rules: PrometheusRule[] = [];
+    for (const alert of inputs.catalogue) {
+        if (alert.coverage.prometheus.kind === "no") continue;
+        const base = {
+            alert: alert.name,
+            for: `${alert.forMinutes}m`,
+            labels: { severity: alert.severity, alert_id: alert.id },
+            annotations: annotationsOf(alert),
+        };
+        const op = alert.comparison === "above" ? ">" : "<";
+        switch (alert.id) {
+            case "apiErrorRateCritical":
+            case "apiErrorRateWarning":
+                rules.push({ ...base, expr: `${rate(m.errors, api)} / ${rate(m.requests, api)} * 100 ${op} ${alert.threshold}` });
+                break;
+            case "apiLatencyP95":
+                rules.push({ ...base, expr: `histogram_quantile(0.95, sum by (le) (rate(${m.requestDuration}_bucket${api}[${rateWindow}]))) ${op} ${alert.threshold}` });
+                break;
+            case "healthCheckFailing":
+                rules.push({ ...base, expr: `min by (job) (up{job=~"${inputs.services.map((s) => s.job).join("|")}"}) == 0` });
+                break;
+            case "databaseConnectionErrors":
+                rules.push({ ...base, expr: `${rate(m.dbConnectionErrors)} * 60 ${op} ${alert.threshold}` });
+                break;
+            case "cacheHitRateLow":
+                rules.push({ ...base, expr: `${rate(m.cacheHits)} / (${rate(m.cacheHits)} + ${rate(m.cacheMisses)}) * 100 ${op} ${alert.threshold}` });
+                break;
+            case "diskHigh": {
+                const fs = `{mountpoint="${databaseVolumeMount}"}`;
+                rules.push({ ...base, expr: `max(1 - node_filesystem_avail_bytes${fs} / node_filesystem_size_bytes${fs}) * 100 ${op} ${alert.threshold}` });
+                break;
+            }
+            case "memoryHigh": {
+                // One rule over every service (`or`), each against its own limit: the alert carries the job.
+                const shares = inputs.services.map((s) => `max by (job) (process_resident_memory_bytes{job="${s.job}"}) / ${s.memoryMiB * 1024 * 1024}`);
+                rules.push({ ...base, expr: `(${shares.join(" or ")}) * 100 ${op} ${alert.threshold}` });
+                break;
+            }
+        }
     }
+    return rules;
+}
+
+/** The app metrics the alerts read, each with the selector its absence is checked on. */
+export function guardedMetrics(inputs: RuleInputs): { metric: string; selector: Record<string, string> }[] {
+    const m = inputs.metrics;
+    const api = { job: inputs.apiJob };
+    return [
+        { metric: m.requests, selector: api },
+        { metric: m.errors, selector: api },
+        { metric: `${m.requestDuration}_bucket`, selector: api },
+        { metric: m.cacheHits, selector: {} },
+        { metric: m.cacheMisses, selector: {} },
+        { metric: `${m.dbQueryDuration}_bucket`, selector: {} },
+        { metric: m.dbConnectionErrors, selector: {} },
+    ];
+}
+
+export const missingMetricAlert = "AlertMetricMissing";
+
+/**
+ * Seed 000's alerts as Prometheus rules, from the catalogue, plus an `absent()` guard for each metric they
+ * read: a renamed or unexported metric raises a warning instead of silencing its alert.
+ */
+export function alertRules(inputs: RuleInputs): string {
+    const guards = guardedMetrics(inputs).map(({ metric, selector }) => ({
+        alert: missingMetricAlert,
+        expr: `absent(${metric}${selectorText(selector)})`,
+        for: `${inputs.missingMetricMinutes}m`,
+        labels: { severity: "warning", metric },
+        annotations: missingMetricAnnotations(metric, inputs.missingMetricMinutes),
+    }));
+    return YAML.stringify({ groups: [{ name: "fraud-api", rules: prometheusRules(inputs) }, { name: "fraud-api-metric-guards", rules: guards }] }, yamlOptions);
+}
+
+function selectorText(selector: Record<string, string>): string {
+    const pairs = Object.entries(selector).map(([k, v]) => `${k}="${v}"`);
+    return pairs.length === 0 ? "" : `{${pairs.join(",")}}`;
+}
+
+/** Plain YAML a person can read in the container: no anchors for repeated labels, no folded expressions. */
+const yamlOptions = { aliasDuplicateObjects: false, lineWidth: 0 } as const;
+
+export const pagerDutyReceiver = "pagerduty";
+export const slackReceiver = "slack";
+
+/**
+ * Alertmanager: critical alerts page (PagerDuty) and also post to Slack (`continue`); warnings only post to
+ * Slack. A destination that is not configured is a receiver with nothing in it: the alerts stay visible in
+ * Alertmanager's UI.
+ */
+export function alertmanagerConfig(destinations: { slackWebhookUrl?: string; pagerDutyIntegrationKey?: string }): string {
+    const slack: Record<string, unknown> = { name: slackReceiver };
+    if (destinations.slackWebhookUrl) {
+        slack.slack_configs = [
+            {
+                api_url: destinations.slackWebhookUrl,
+                send_resolved: true,
+                title: '[{{ .CommonLabels.severity | toUpper }}] {{ .CommonLabels.alertname }}',
+                text: "{{ range .Alerts }}{{ .Annotations.summary }} {{ .Annotations.runbook }}\n{{ end }}",
+            },
+        ];
+    }
+    const pagerDuty: Record<string, unknown> = { name: pagerDutyReceiver };
     if (destinations.pagerDutyIntegrationKey) {
-        receiver.pagerduty_configs = [{ routing_key: destinations.pagerDutyIntegrationKey, send_resolved: true }];
+        pagerDuty.pagerduty_configs = [{ routing_key: destinations.pagerDutyIntegrationKey, send_resolved: true, severity: "critical", description: "{{ .CommonAnnotations.summary }}" }];
     }
     return YAML.stringify({
-        route: { receiver: "oncall", group_by: ["alertname"], group_wait: "30s", repeat_interval: "4h" },
-        receivers: [receiver],
-    });
+        route: {
+            receiver: slackReceiver,
+            group_by: ["alertname", "job"],
+            group_wait: "30s",
+            group_interval: "5m",
+            repeat_interval: "4h",
+            routes: [
+                { matchers: ['severity="critical"'], receiver: pagerDutyReceiver, continue: true, repeat_interval: "1h" },
+                { matchers: ['severity=~"critical|warning"'], receiver: slackReceiver },
+            ],
+        },
+        // A critical error rate also breaches the warning one: page once, do not post the warning on top.
+        inhibit_rules: [{ source_matchers: ['alertname="ApiErrorRateCritical"'], target_matchers: ['alertname="ApiErrorRateWarning"'] }],
+        receivers: [slack, pagerDuty],
+    }, yamlOptions);
 }
 
 /** Grafana data source provisioning: Prometheus as the default data source. */
 export function grafanaDatasource(prometheusHost: string): string {
     return YAML.stringify({
         apiVersion: 1,
-        datasources: [{ name: "Prometheus", type: "prometheus", access: "proxy", url: `http://${prometheusHost}:9090`, isDefault: true, editable: false }],
+        datasources: [{ name: "Prometheus", uid: "prometheus", type: "prometheus", access: "proxy", url: `http://${prometheusHost}:9090`, isDefault: true, editable: false }],
     });
 }
 
-function capitalise(word: string): string {
-    return word.charAt(0).toUpperCase() + word.slice(1);
-}
