@@ -54,9 +54,9 @@ describe("npm run report", function () {
             expect(line(production, /gp3 storage/).monthlyUsd).to.equal(4.6); // 20 GB × 2 (Multi-AZ) × 0.115
             expect(line(production, /Secrets Manager/).monthlyUsd).to.equal(1.6); // 4 × 0.40
             expect(line(production, /dashboards/).monthlyUsd).to.equal(3);
-            expect(line(production, /CloudWatch alarms/).monthlyUsd).to.equal(3.9); // 39 alarm metrics × 0.10
-            // 43.25 + 14.42 + 57.67 + 65.70 + 7.30 + 14.60 + 7.30 (ALB addresses) + 16.43 + 3.90 + 3.00 + 4.60 + 1.60
-            expect(production.report.monthlyCostUsd).to.equal(239.77);
+            expect(line(production, /CloudWatch alarms/).monthlyUsd).to.equal(4.2); // 42 alarm metrics × 0.10
+            // 43.25 + 14.42 + 57.67 + 65.70 + 7.30 + 14.60 + 7.30 (ALB addresses) + 16.43 + 4.20 + 3.00 + 4.60 + 1.60
+            expect(production.report.monthlyCostUsd).to.equal(240.07);
             // 4.50 NAT data (100 GB × 0.045) + 9.00 data out (100 GB × 0.09) + 5.84 LCU (730 × 0.008) + 17.50 logs
             // (10 log groups × 5 GB × 0.50, with flow logs and WAF logs) + 0.69 S3 (3 buckets × 10 GB × 0.023) + 0 Lambda (inside the free tier).
             expect(line(production, /CloudWatch Logs ingestion/).monthlyUsd).to.equal(25);
