@@ -31,7 +31,34 @@ export async function updateStack(stack: string, overrides: Record<string, unkno
     return runStack(stack, overrides, secretOverrides, false);
 }
 
-async function runStack(stack: string, overrides: Record<string, unknown>, secretOverrides: string[], preview: boolean): Promise<Preview> {
+/**
+ * Runs with the same stack, overrides and kind are shared across test files (the program is deterministic
+ * under the emulator): a production run costs a second or more, and several files ask for the same one. The
+ * results are frozen, so a test that changed one would fail instead of changing what another test sees.
+ */
+const sharedRuns = new Map<string, Promise<Preview>>();
+
+function runStack(stack: string, overrides: Record<string, unknown>, secretOverrides: string[], preview: boolean): Promise<Preview> {
+    const key = JSON.stringify([stack, overrides, [...secretOverrides].sort(), preview]);
+    let run = sharedRuns.get(key);
+    if (run === undefined) {
+        run = runStackOnce(stack, overrides, secretOverrides, preview).then((result) => deepFreeze(result));
+        // A failed run is not kept: the next caller runs it again and sees its own error.
+        run.catch(() => sharedRuns.delete(key));
+        sharedRuns.set(key, run);
+    }
+    return run;
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const child of Object.values(value as Record<string, unknown>)) deepFreeze(child);
+    }
+    return value;
+}
+
+async function runStackOnce(stack: string, overrides: Record<string, unknown>, secretOverrides: string[], preview: boolean): Promise<Preview> {
     const file = readStackConfig(stack);
     const config = { ...file.config };
     const secretKeys = new Set(file.secretKeys);
