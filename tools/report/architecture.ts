@@ -86,6 +86,12 @@ export function describeArchitecture(resources: ReportResource[]): Architecture 
             detail: listeners.map((l) => `${stringInput(l.inputs.protocol) ?? "?"}:${numberInput(l.inputs.port) ?? "?"}${recordInput(arrayInput(l.inputs.defaultActions)[0])?.type === "redirect" ? " → HTTPS" : ""}`).sort(),
         });
     }
+    // A web ACL filters in front of the load balancer it is associated with: drawn as part of that box.
+    for (const acl of ofType("aws:wafv2/webAcl:WebAcl")) {
+        const rules = arrayInput(acl.inputs.rules).length;
+        const box = arch.edge.find((e) => e.label.startsWith("Application Load Balancer"));
+        box?.detail.push(`AWS WAF in front: ${rules} rule${rules === 1 ? "" : "s"} (rate limits, managed rule groups)`);
+    }
 
     // Services.
     const taskOf = (service: ReportResource) => inputSource(service, "taskDefinition", "aws:ecs/taskDefinition:TaskDefinition", byUrn);
@@ -194,7 +200,10 @@ export function describeArchitecture(resources: ReportResource[]): Architecture 
     for (const sub of ofType("aws:sns/topicSubscription:TopicSubscription")) {
         const protocol = stringInput(sub.inputs.protocol) ?? "?";
         const endpoint = stringInput(sub.inputs.endpoint);
-        arch.destinations.push({ id: id("dest", sub.name), label: protocol === "email" ? `e-mail ${endpoint ?? ""}`.trim() : sub.name.includes("pagerduty") ? "PagerDuty" : protocol, detail: endpoint ? [] : ["endpoint is a secret"] });
+        const label = protocol === "email" ? `e-mail ${endpoint ?? ""}`.trim() : sub.name.includes("pagerduty") ? "PagerDuty" : protocol;
+        // One box per destination, however many topics (critical, warning) it subscribes to.
+        if (arch.destinations.some((d) => d.label === label)) continue;
+        arch.destinations.push({ id: id("dest", sub.name), label, detail: endpoint ? [] : ["endpoint is a secret"] });
     }
     if (ofType("aws:lambda/function:Function").length) arch.destinations.push({ id: "dest_lambda", label: "notification function (Lambda)", detail: [] });
     const monitorAlerts = ofType("digitalocean:index/monitorAlert:MonitorAlert");
