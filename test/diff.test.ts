@@ -28,6 +28,17 @@ describe("planning changes against a base", () => {
         expect(updated.changes).to.deep.equal([{ urn: base[0].urn, type: tg, op: "update", properties: ["deregistrationDelay"], aliasOf: undefined }]);
     });
 
+    it("moves an ElastiCache group from Redis OSS to Valkey in place, and replaces it on the way back or on a version downgrade", () => {
+        const rg = "aws:elasticache/replicationGroup:ReplicationGroup";
+        const redis = resource("cache", rg, { engine: "redis", engineVersion: "7.1" }, { protect: true });
+        const valkey = resource("cache", rg, { engine: "valkey", engineVersion: "7.2" }, { protect: true });
+        expect(ops(planChanges([redis], [valkey]))).to.deep.equal(["update cache"]);
+        const back = planChanges([valkey], [redis]);
+        expect(ops(back)).to.deep.equal(["replace cache (engine,engineVersion)"]);
+        expect(back.errors, "production's protected cache: the engine refuses the replacement").to.have.length(1);
+        expect(ops(planChanges([valkey], [resource("cache", rg, { engine: "valkey", engineVersion: "7.10" })]))).to.deep.equal(["update cache"]);
+    });
+
     it("refuses to replace or delete a protected resource, with the engine's error", () => {
         const db = resource("db", "aws:rds/instance:Instance", { username: "a" }, { protect: true });
         const replaced = planChanges([db], [{ ...db, inputs: { username: "b" } }]);

@@ -169,11 +169,14 @@ function withIgnoredChanges(resource: RecordedResource, oldInputs: Record<string
     return result as Record<string, unknown>;
 }
 
-function replaceReasons(resource: RecordedResource, changed: string[]): string[] {
+function replaceReasons(resource: RecordedResource, changed: string[], oldInputs: Record<string, unknown>, newInputs: Record<string, unknown>): string[] {
     const semantics = semanticsOf(resource.type);
     const forced = semantics?.replaceOn ?? [];
+    const conditional = semantics?.replaceWhen ?? {};
     const option = resource.replaceOnChanges.map((p) => String(parsePath(p)[0]));
-    return changed.filter((key) => forced.includes("*") || forced.includes(key) || option.includes("*") || option.includes(key));
+    return changed.filter(
+        (key) => forced.includes("*") || forced.includes(key) || option.includes("*") || option.includes(key) || conditional[key]?.(oldInputs[key], newInputs[key]) === true,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -280,7 +283,7 @@ export function planChanges(base: RecordedResource[], current: RecordedResource[
             continue;
         }
         const properties = [...changed].sort();
-        const reasons = replaceReasons(resource, properties);
+        const reasons = replaceReasons(resource, properties, oldInputs, newInputs);
         if (reasons.length > 0) {
             fresh.add(resource.urn);
             const change: PlannedChange = { urn: resource.urn, type: resource.type, op: "replace", properties, replaceReasons: reasons, deleteBeforeReplace: resource.deleteBeforeReplace || undefined, aliasOf: aliasTarget };

@@ -25,7 +25,22 @@ export interface UpdateSemantics {
     sets?: readonly string[];
     /** The custom timeouts the resource declares; undefined: not modelled (no warning). */
     timeouts?: readonly TimeoutKind[];
+    /**
+     * Properties that replace the resource only for some changes (the provider's CustomizeDiff `ForceNewIf`),
+     * with the test on the old and the new value.
+     */
+    replaceWhen?: Readonly<Record<string, (oldValue: unknown, newValue: unknown) => boolean>>;
     source: string;
+}
+
+/** `7.1` < `7.2` < `16.4`: numeric, part by part; undefined when either is not a version. */
+function versionDowngrade(oldValue: unknown, newValue: unknown): boolean {
+    if (typeof oldValue !== "string" || typeof newValue !== "string") return false;
+    const parts = (v: string) => v.split(".").map((n) => Number.parseInt(n, 10));
+    const [a, b] = [parts(oldValue), parts(newValue)];
+    if ([...a, ...b].some(Number.isNaN)) return false;
+    for (let i = 0; i < Math.min(a.length, b.length); i += 1) if (a[i] !== b[i]) return b[i] < a[i];
+    return false;
 }
 
 const tf = (path: string) => `hashicorp/terraform-provider-aws ${path} (ForceNew attributes)`;
@@ -64,7 +79,13 @@ export const updateSemantics: Readonly<Record<string, UpdateSemantics>> = {
     "aws:elasticache/parameterGroup:ParameterGroup": { replaceOn: ["name", "family", "description"], sets: ["parameters"], source: tf("internal/service/elasticache/parameter_group.go") },
     "aws:elasticache/subnetGroup:SubnetGroup": { replaceOn: ["name"], sets: ["subnetIds"], source: tf("internal/service/elasticache/subnet_group.go") },
     "aws:elasticache/replicationGroup:ReplicationGroup": {
-        replaceOn: ["replicationGroupId", "atRestEncryptionEnabled", "kmsKeyId", "port", "subnetGroupName", "snapshotArns", "snapshotName", "preferredCacheClusterAzs", "dataTieringEnabled", "networkType"],
+        replaceOn: ["replicationGroupId", "atRestEncryptionEnabled", "kmsKeyId", "port", "subnetGroupName", "snapshotArns", "snapshotName", "preferredCacheClusterAzs", "dataTieringEnabled", "networkType", "securityGroupNames", "globalReplicationGroupId"],
+        // CustomizeDiff customizeDiffEngineForceNewOnDowngrade and customizeDiffEngineVersionForceNewOnDowngrade:
+        // Redis OSS → Valkey and version upgrades modify the group in place; the way back replaces it.
+        replaceWhen: {
+            engine: (oldValue, newValue) => oldValue === "valkey" && newValue === "redis",
+            engineVersion: versionDowngrade,
+        },
         sets: ["securityGroupIds", "securityGroupNames", "logDeliveryConfigurations"],
         timeouts: all,
         source: tf("internal/service/elasticache/replication_group.go"),
