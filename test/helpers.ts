@@ -1,12 +1,11 @@
-import * as path from "node:path";
 import { runProgram, wire, type ProgramResult, type RecordedResource } from "../tools/engine/emulator";
 import { readStackConfig } from "../tools/engine/stackFiles";
+import { loadProgram } from "../tools/engine/program";
 
 const project = "fraud-platform";
 
 // The program under test, loaded the way the Pulumi CLI loads it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const program = require(path.join(__dirname, "..", "index.ts")) as () => Promise<Record<string, unknown>>;
+const program = loadProgram();
 
 export interface Preview extends ProgramResult {
     /** Every resource of a type, e.g. `docker:index/container:Container`. */

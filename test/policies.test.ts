@@ -6,6 +6,7 @@ import { PolicyConfigError } from "../tools/engine/policyConfig";
 import { analyzeAsRegistered, formatPolicyReport, startPolicyPack, type PolicyViolation, type RunningPolicyPack } from "../tools/engine/policyRunner";
 import { readStackConfig } from "../tools/engine/stackFiles";
 import { deployable, previewStack, updateStack } from "./helpers";
+import { loadProgram } from "../tools/engine/program";
 
 /*
  * Every policy is exercised through the real analyzer: the pack runs as the Pulumi CLI runs it (run-policy-pack,
@@ -14,8 +15,7 @@ import { deployable, previewStack, updateStack } from "./helpers";
  */
 
 const configDir = path.join(__dirname, "..", "policies", "config");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const program = require(path.join(__dirname, "..", "index.ts")) as () => Promise<Record<string, unknown>>;
+const program = loadProgram();
 const packs: Record<"production" | "staging" | "dev", RunningPolicyPack> = {} as never;
 
 const start = (stack: keyof typeof packs, dryRun = true) => {

@@ -5,7 +5,7 @@ import { checkRegistration, providerRules, ProviderCheckError } from "../tools/e
 import { iamActionExists } from "../tools/engine/contracts";
 import { updateSemantics } from "../tools/engine/updateSemantics";
 import { readStackConfig } from "../tools/engine/stackFiles";
-import * as path from "node:path";
+import { loadProgram } from "../tools/engine/program";
 
 const urn = "urn:pulumi:s::p::t::n";
 const fail = (type: string, name: string, inputs: Record<string, unknown>) => checkRegistration(urn, type, name, inputs).map((f) => f.message);
@@ -85,8 +85,7 @@ describe("provider rules", () => {
 
     it("has rules and update semantics for every resource type the committed stacks register", async function () {
         this.timeout(60000);
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const program = require(path.join(__dirname, "..", "index.ts")) as () => Promise<Record<string, unknown>>;
+        const program = loadProgram();
         const types = new Set<string>();
         for (const stack of ["dev", "staging", "production"]) {
             const file = readStackConfig(stack);

@@ -16,6 +16,7 @@ import type * as OfflinePreview from "./engine/offlinePreview";
 import { PolicyConfigError, readPolicyPackConfig } from "./engine/policyConfig";
 import { spawnPolicyPack } from "./engine/policyProcess";
 import { displayPath, listStacks, readStackConfig, repoRoot, StackFileError } from "./engine/stackFiles";
+import { runCliMain } from "./cliMain";
 
 const usage =
     "usage: npm run preview -- [--stack <name>]... [--file <stack config file>] [--policy-pack-config <file>] [--no-policies] [--json]\n" +
@@ -179,23 +180,4 @@ async function main(argv: string[]): Promise<number> {
     return exitCode;
 }
 
-/**
- * Exits once stdout and stderr have flushed: to a pipe, writes are asynchronous, and exiting at once
- * cuts a large JSON document short.
- */
-function exitAfterFlush(code: number): void {
-    let pending = 2;
-    const done = () => {
-        pending -= 1;
-        if (pending === 0) process.exit(code);
-    };
-    process.stdout.write("", done);
-    process.stderr.write("", done);
-}
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
-        process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        exitAfterFlush(2);
-    });
-}
+if (require.main === module) runCliMain(main);

@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import YAML from "yaml";
 import { loadEnvironmentSpec } from "../../config";
 import { secretConfigPaths } from "../../config/secrets";
@@ -6,6 +5,7 @@ import { dockerRuleInputs } from "../../components/docker/backend";
 import { runProgram, wire, type ProgramResult } from "../engine/emulator";
 import { readStackConfig } from "../engine/stackFiles";
 import { alertRuleTests } from "./ruleTests";
+import { loadProgram } from "../engine/program";
 
 /** The generated monitoring files, by path relative to the directory they are written to. */
 export type AlertFiles = Record<"prometheus.yml" | "rules/fraud-api.yml" | "rules.test.yml" | "alertmanager.yml", string>;
@@ -30,8 +30,7 @@ export function configWithDestinations(stack: string): { config: Record<string, 
 
 /** Runs the program (index.ts) for a docker stack against the emulated engine, as an update. */
 export async function runDockerStack(stack: string): Promise<ProgramResult> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = require(path.join(__dirname, "..", "..", "index.ts")) as () => Promise<Record<string, unknown>>;
+    const program = loadProgram();
     const { config, secretKeys } = configWithDestinations(stack);
     return runProgram({ project, stack, config, secretKeys, program, preview: false });
 }

@@ -11,9 +11,8 @@ import * as path from "node:path";
 import { runProgram, type RecordedResource } from "./emulator";
 import { planChanges, readBack, type Plan } from "./diff";
 import { readStackConfig, repoRoot, type StackConfigFile } from "./stackFiles";
+import { loadProgram } from "./program";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadProgram = () => require(path.join(repoRoot, "index.ts")) as () => Promise<Record<string, unknown>>;
 
 /** The stack file a `--base` names: a path, or the stack's file at a git ref. */
 export function resolveBaseFile(stack: string, base: string, dir = repoRoot): string {

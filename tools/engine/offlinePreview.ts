@@ -3,7 +3,6 @@
  * policy pack analyzing what registers, as `pulumi preview --policy-pack policies` would. The CLI is
  * tools/preview.ts; `npm run bench` measures this same path.
  */
-import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { ChildProcess } from "node:child_process";
 import { ConfigValidationError } from "../../config";
@@ -17,6 +16,7 @@ import {
 } from "./policyRunner";
 import { displayValue } from "./display";
 import { readStackConfig, repoRoot } from "./stackFiles";
+import { loadProgram } from "./program";
 
 export type PolicyViolationRecord = PolicyViolation;
 
@@ -63,8 +63,6 @@ export interface PreviewOptions {
     policies?: { config?: string; spawned?: ChildProcess };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadProgram = () => require(path.join(repoRoot, "index.ts")) as () => Promise<Record<string, unknown>>;
 
 /**
  * Previews one stack from its `Pulumi.<stack>.yaml` (or another file with the same layout). With

@@ -16,6 +16,7 @@ import { renderPng } from "./diagram";
 import { reportFiles } from "./files";
 import { previewOutputs, releaseRuns } from "./report";
 import { renderConsole, type PolicySummary } from "./render";
+import { runCliMain } from "../cliMain";
 
 export const defaultOutDir = path.join(repoRoot, "docs", "stacks");
 
@@ -92,19 +93,4 @@ async function main(argv: string[]): Promise<number> {
     return exitCode;
 }
 
-function exitAfterFlush(code: number): void {
-    let pending = 2;
-    const done = () => {
-        pending -= 1;
-        if (pending === 0) process.exit(code);
-    };
-    process.stdout.write("", done);
-    process.stderr.write("", done);
-}
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
-        process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        exitAfterFlush(2);
-    });
-}
+if (require.main === module) runCliMain(main);

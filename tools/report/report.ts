@@ -15,6 +15,7 @@ import { estimateRollout, type RolloutStage } from "./rollout";
 import { atSeed001Sizing, seed001Applies } from "./seed001";
 import { priceTableDate } from "./prices";
 import { toReportResources, type ReportResource } from "./types";
+import { loadProgram } from "../engine/program";
 
 export interface StackReport {
     stack: string;
@@ -59,8 +60,6 @@ export interface ProgramRuns {
 
 const project = "fraud-platform";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadProgram = () => require(path.join(repoRoot, "index.ts")) as () => Promise<Record<string, unknown>>;
 
 /**
  * The same stack with every service image moved to the next patch version (1.4.2 → 1.4.3; a tag that is

@@ -6,21 +6,13 @@
 import { displayValue } from "../engine/display";
 import type { RecordedResource } from "../engine/emulator";
 
-export interface ReportResource {
-    urn: string;
-    type: string;
-    name: string;
-    /** Parent URN; empty for the stack. */
-    parent: string;
-    /** A custom (provider) resource rather than a component. */
-    custom: boolean;
+/**
+ * A registered resource as the report reads it: the emulator's record (dependencies are explicit
+ * `dependsOn` plus every resource an input came from), with its inputs as a person reads them.
+ */
+export type ReportResource = Pick<RecordedResource, "urn" | "type" | "name" | "parent" | "custom" | "dependencies" | "propertyDependencies" | "protect"> & {
     inputs: Record<string, unknown>;
-    /** URNs this resource waits for: explicit `dependsOn` plus every resource an input came from. */
-    dependencies: string[];
-    /** Input name to the URNs its value came from. */
-    propertyDependencies: Record<string, string[]>;
-    protect: boolean;
-}
+};
 
 export function toReportResources(recorded: RecordedResource[]): ReportResource[] {
     return recorded.map((r) => ({
