@@ -426,6 +426,18 @@ function placeholderProblems(namespace: string, input: Record<string, unknown>):
     };
     const documentationDomain = (value: string) => /(^|\.)example\.(com|org|net)$/.test(value);
     check(["aws", "certificateArn"], (value) => /:123456789012:|\/0{8}-0{4}-0{4}-0{4}-0{12}$/.test(value), "your own ACM certificate's ARN");
+    // A generated seed would be lost with the state on `pulumi destroy` while the kept data volumes keep the
+    // passwords made from it: the next `up` would lock the app out of its own database. A preview may go on.
+    if (input.backend === "docker" && valueAt(input, ["credentialSeed"]) === undefined) {
+        problems.push({
+            key: keyName(namespace, ["credentialSeed"]),
+            given: undefined,
+            allowed:
+                "must be set before `pulumi up` on the docker backend: the PostgreSQL, Redis and Grafana passwords and APP_SECRET_KEY are " +
+                "derived from it so they survive `pulumi destroy` with the kept volumes. Set it once: " +
+                'pulumi config set --secret credentialSeed "$(openssl rand -hex 32)"',
+        });
+    }
     check(["aws", "domainName"], documentationDomain, "the name your certificate covers");
     const doDomain = valueAt(input, ["digitalocean", "domain", "name"]);
     if (typeof doDomain === "string" && documentationDomain(doDomain)) check(["digitalocean", "domain", "name"], documentationDomain, "your own domain");

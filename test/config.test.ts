@@ -191,6 +191,18 @@ describe("stack config validation", () => {
         expect(problems[0].allowed).to.include("placeholder");
     });
 
+    it("previews the dev stack without credentialSeed, and refuses `pulumi up` until it is set (a generated one dies with the state)", () => {
+        const file = readStackConfig("dev");
+        const dev = { project: file.project, stack: "dev", values: file.config, secretKeys: new Set(file.secretKeys) };
+        expect(() => loadEnvironmentSpec(dev)).to.not.throw();
+        const [problem, ...others] = problemsOf({ ...dev, update: true });
+        expect(others).to.deep.equal([]);
+        expect(problem.key).to.equal(`${ns}:credentialSeed`);
+        expect(problem.allowed).to.include('pulumi config set --secret credentialSeed "$(openssl rand -hex 32)"');
+        const seeded = { ...dev, values: { ...file.config, [`${ns}:credentialSeed`]: "a".repeat(64) }, secretKeys: new Set([...file.secretKeys, `${ns}:credentialSeed`]) };
+        expect(() => loadEnvironmentSpec({ ...seeded, update: true })).to.not.throw();
+    });
+
     it("registers no resource when the config is invalid", async () => {
         let error: unknown;
         try {

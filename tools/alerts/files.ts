@@ -20,7 +20,9 @@ export function configWithDestinations(stack: string): { config: Record<string, 
     const file = readStackConfig(stack);
     const config = { ...file.config };
     const secretKeys = new Set(file.secretKeys);
-    for (const key of ["slackWebhookUrl", "pagerDutyIntegrationKey"]) {
+    // Stand-ins for the secrets a developer sets (the seed is what `pulumi up` on docker needs), so the routes
+    // to Slack and PagerDuty are rendered.
+    for (const key of ["slackWebhookUrl", "pagerDutyIntegrationKey", "credentialSeed"]) {
         const full = `${project}:${key}`;
         if (config[full] === undefined) config[full] = secretConfigPaths.find((s) => s.path[0] === key)!.placeholder;
         secretKeys.add(full);

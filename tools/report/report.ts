@@ -16,6 +16,7 @@ import { atSeed001Sizing, seed001Applies } from "./seed001";
 import { priceTableDate } from "./prices";
 import { toReportResources, type ReportResource } from "./types";
 import { loadProgram } from "../engine/program";
+import { placeholderFor } from "../../config/secrets";
 
 export interface StackReport {
     stack: string;
@@ -112,7 +113,17 @@ export function withStandIns(config: Record<string, string>): Record<string, str
 
 /** Runs the stack as an update (provider outputs faked, so values that flow between resources are known). */
 async function updateRun(stack: string, config: Record<string, string>, secretKeys: string[]) {
-    return runProgram({ project, stack, config: withStandIns(config), secretKeys, preview: false, program: loadProgram() });
+    const seed = `${project}:credentialSeed`;
+    // `pulumi up` on docker needs the developer's own credentialSeed, which no committed file carries.
+    const withSeed: Record<string, string> = config[`${project}:backend`] === "docker" && config[seed] === undefined ? { [seed]: placeholderFor(["credentialSeed"], {}) } : {};
+    return runProgram({
+        project,
+        stack,
+        config: { ...withStandIns(config), ...withSeed },
+        secretKeys: [...secretKeys, ...Object.keys(withSeed)],
+        preview: false,
+        program: loadProgram(),
+    });
 }
 
 /** The two update runs the report reads: the stack as committed and after an image-only release. */
