@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { ConfigValidationError, loadEnvironmentSpec, stackConfigSchema, type RawStackConfig } from "../config";
 import { resourcesRegisteredBefore } from "../tools/engine/emulator";
 import { readProjectFile, readStackConfig } from "../tools/engine/stackFiles";
-import { previewStack } from "./helpers";
+import { previewStack, refusedProblems } from "./helpers";
 
 const ns = "fraud-platform";
 
@@ -25,15 +25,6 @@ function raw(values: Record<string, unknown>, secretKeys: string[] = []): RawSta
     return { project: ns, stack: "test", values: config, secretKeys: new Set(secretKeys.map((k) => `${ns}:${k}`)) };
 }
 
-function problemsOf(config: RawStackConfig): { key: string; given: string | undefined; allowed: string }[] {
-    try {
-        loadEnvironmentSpec(config);
-    } catch (error) {
-        expect(error).to.be.instanceOf(ConfigValidationError);
-        return (error as ConfigValidationError).problems;
-    }
-    throw new Error("expected the config to be rejected");
-}
 
 describe("stack config validation", () => {
     it("declares every config key in Pulumi.yaml with a default and a description", () => {
@@ -88,7 +79,7 @@ describe("stack config validation", () => {
     });
 
     it("reports a wrong type, an unknown backend and a negative count at once, each naming its key and value", () => {
-        const problems = problemsOf(raw({
+        const problems = refusedProblems(raw({
             backend: "gcp",
             services: {
                 api: { image: "ghcr.io/dygsom/fraud-api:1.4.2", count: -2 },
@@ -109,24 +100,24 @@ describe("stack config validation", () => {
     });
 
     it("names a misspelt key and lists the allowed ones", () => {
-        const [problem] = problemsOf(raw({ database: { backupRetentionDay: 14 } }));
+        const [problem] = refusedProblems(raw({ database: { backupRetentionDay: 14 } }));
         expect(problem.key).to.equal(`${ns}:database.backupRetentionDay`);
         expect(problem.allowed).to.include("backupRetentionDays");
     });
 
     it("refuses a missing required secret in production, and a secret given in plain text", () => {
-        const missing = problemsOf(raw({ environment: "production", backend: "aws" }));
+        const missing = refusedProblems(raw({ environment: "production", backend: "aws" }));
         expect(missing.map((p) => p.key)).to.deep.equal([`${ns}:pagerDutyIntegrationKey`]);
         expect(missing[0].given).to.equal(undefined);
         expect(missing[0].allowed).to.include("pulumi config set --secret");
 
-        const plain = problemsOf(raw({ pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" }));
+        const plain = refusedProblems(raw({ pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" }));
         expect(plain.map((p) => p.key)).to.deep.equal([`${ns}:pagerDutyIntegrationKey`]);
         expect(plain[0].allowed).to.include("must be a secret");
     });
 
     it("refuses unpinned images in production and malformed windows, versions and images", () => {
-        const problems = problemsOf(raw({
+        const problems = refusedProblems(raw({
             environment: "production",
             backend: "aws",
             pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef",
@@ -152,13 +143,13 @@ describe("stack config validation", () => {
         const fromCli = loadEnvironmentSpec({ ...base, values: { ...base.values, "aws:region": "eu-west-1" } });
         expect(fromCli.aws.region).to.equal("eu-west-1");
         const split = raw({ environment: "staging", backend: "aws", aws: { region: "us-east-1" } });
-        const problems = problemsOf({ ...split, values: { ...split.values, "aws:region": "eu-west-1" } });
+        const problems = refusedProblems({ ...split, values: { ...split.values, "aws:region": "eu-west-1" } });
         expect(problems.map((p) => p.key)).to.deep.equal([`${ns}:aws.region`]);
         expect(problems[0].allowed).to.include('"eu-west-1"');
     });
 
     it("refuses env that would override what the backend injects, naming the service and variable", () => {
-        const problems = problemsOf(raw({
+        const problems = refusedProblems(raw({
             services: {
                 api: { image: "ghcr.io/dygsom/fraud-api:1.4.2", env: { DATABASE_URL: "postgresql://me@localhost/db", LOG_LEVEL: "info" } },
                 worker: { image: "ghcr.io/dygsom/fraud-api:1.4.2", env: { ML_SERVICE_URL: "http://elsewhere" } },
@@ -170,7 +161,7 @@ describe("stack config validation", () => {
     });
 
     it("checks what the aws backend needs of shared keys before any resource: RDS class, node type, Redis version", () => {
-        const problems = problemsOf(raw({
+        const problems = refusedProblems(raw({
             environment: "staging",
             backend: "aws",
             database: { size: "db-s-1vcpu-2gb" },
@@ -186,7 +177,7 @@ describe("stack config validation", () => {
         const file = readStackConfig("production");
         const raw = { project: file.project, stack: "production", values: file.config, secretKeys: new Set(file.secretKeys) };
         expect(() => loadEnvironmentSpec(raw)).to.not.throw();
-        const problems = problemsOf({ ...raw, update: true });
+        const problems = refusedProblems({ ...raw, update: true });
         expect(problems.map((p) => p.key)).to.have.members([`${ns}:aws.certificateArn`, `${ns}:aws.domainName`]);
         expect(problems[0].allowed).to.include("placeholder");
     });
@@ -195,7 +186,7 @@ describe("stack config validation", () => {
         const file = readStackConfig("dev");
         const dev = { project: file.project, stack: "dev", values: file.config, secretKeys: new Set(file.secretKeys) };
         expect(() => loadEnvironmentSpec(dev)).to.not.throw();
-        const [problem, ...others] = problemsOf({ ...dev, update: true });
+        const [problem, ...others] = refusedProblems({ ...dev, update: true });
         expect(others).to.deep.equal([]);
         expect(problem.key).to.equal(`${ns}:credentialSeed`);
         expect(problem.allowed).to.include('pulumi config set --secret credentialSeed "$(openssl rand -hex 32)"');

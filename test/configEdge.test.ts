@@ -2,9 +2,10 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigValidationError, loadEnvironmentSpec, type ConfigProblem, type RawStackConfig } from "../config";
+import { ConfigValidationError, loadEnvironmentSpec, type RawStackConfig } from "../config";
 import { fargateTaskSizes } from "../config/aws";
 import { readStackConfig, repoRoot, StackFileError } from "../tools/engine/stackFiles";
+import { refusedProblems } from "./helpers";
 
 const ns = "fraud-platform";
 const images = {
@@ -25,17 +26,8 @@ function raw(values: Record<string, unknown>, secretKeys: string[] = [], extra: 
 const aws = (values: Record<string, unknown>) => raw({ environment: "staging", backend: "aws", ...values });
 const withService = (name: "api" | "worker" | "ml", settings: Record<string, unknown>) => ({ ...images, [name]: { ...images[name], ...settings } });
 
-function problemsOf(config: RawStackConfig): ConfigProblem[] {
-    try {
-        loadEnvironmentSpec(config);
-    } catch (error) {
-        expect(error).to.be.instanceOf(ConfigValidationError);
-        return (error as ConfigValidationError).problems;
-    }
-    throw new Error("expected the config to be refused");
-}
 const only = (config: RawStackConfig) => {
-    const problems = problemsOf(config);
+    const problems = refusedProblems(config);
     expect(problems, JSON.stringify(problems)).to.have.length(1);
     return problems[0];
 };
@@ -115,7 +107,7 @@ describe("config edge: values of the right shape that the cloud refuses", () => 
     });
 
     it("names DigitalOcean's sizes when an RDS class or an ElastiCache type is given there", () => {
-        const problems = problemsOf(raw({ environment: "staging", backend: "digitalocean", monitoring: { alertEmails: ["a@b.co"] }, database: { size: "db.r6g.large" }, cache: { size: "cache.t4g.small" } }));
+        const problems = refusedProblems(raw({ environment: "staging", backend: "digitalocean", monitoring: { alertEmails: ["a@b.co"] }, database: { size: "db.r6g.large" }, cache: { size: "cache.t4g.small" } }));
         expect(problems.map((p) => p.key)).to.deep.equal([`${ns}:database.size`, `${ns}:cache.size`]);
         expect(problems[0].allowed).to.include("RDS instance class").and.include("db-s-1vcpu-2gb").and.include("db-s-2vcpu-4gb");
         expect(problems[1].allowed).to.include("ElastiCache node type");
@@ -161,7 +153,7 @@ describe("config edge: mistakes that used to be ignored", () => {
     it("moves each alert secret to a top-level key of its own, explaining the old path without echoing it", () => {
         // A plain PagerDuty key next to an encrypted Slack URL: the whole `monitoring` key is secret, so the
         // program could not tell them apart; the old paths are refused with the commands that move them.
-        const problems = problemsOf(raw({ monitoring: { slackWebhookUrl: "https://hooks.slack.com/services/T/B/x", pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" } }, ["monitoring"]));
+        const problems = refusedProblems(raw({ monitoring: { slackWebhookUrl: "https://hooks.slack.com/services/T/B/x", pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" } }, ["monitoring"]));
         expect(problems.map((p) => p.key)).to.deep.equal([`${ns}:monitoring.slackWebhookUrl`, `${ns}:monitoring.pagerDutyIntegrationKey`]);
         expect(problems[1].allowed).to.include("pulumi config set --secret pagerDutyIntegrationKey").and.include("pulumi config rm --path monitoring.pagerDutyIntegrationKey");
         expect(problems.map((p) => p.given)).to.deep.equal(["[secret]", "[secret]"]);
@@ -242,7 +234,7 @@ describe("config edge: messages", () => {
         expect(error!.problems).to.have.length(2);
     });
     it("uses no library wording", () => {
-        const problems = problemsOf(raw({ services: withService("api", { count: 1.5, env: { "lower-case": "x" } }), database: { storageGb: "big" } }));
+        const problems = refusedProblems(raw({ services: withService("api", { count: 1.5, env: { "lower-case": "x" } }), database: { storageGb: "big" } }));
         const text = problems.map((p) => p.allowed).join("\n");
         expect(text).to.not.match(/expected a int|Invalid key in record|Invalid input|expected string/);
         expect(text).to.include("a whole number").and.include("UPPER_SNAKE_CASE").and.include("a number");

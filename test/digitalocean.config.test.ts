@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import { ConfigValidationError, loadEnvironmentSpec, type RawStackConfig } from "../config";
+import { loadEnvironmentSpec, type RawStackConfig } from "../config";
 import { resolveCacheSize, resolveDatabaseSize } from "../config/digitalocean";
 import { appInstanceSizes, appPlatformRegionOf, databaseOfferings, nodeCountsFor } from "../config/digitaloceanOfferings";
 import { readStackConfig } from "../tools/engine/stackFiles";
+import { configProblems } from "./helpers";
 
 const ns = "fraud-platform";
 
@@ -19,15 +20,6 @@ function staging(overrides: Record<string, unknown> = {}, secretKeys: string[] =
 
 const committed = <T>(key: string): T => JSON.parse(readStackConfig("staging").config[`${ns}:${key}`]) as T;
 
-function problemsOf(config: RawStackConfig): { key: string; given: string | undefined; allowed: string }[] {
-    try {
-        loadEnvironmentSpec(config);
-    } catch (error) {
-        expect(error).to.be.instanceOf(ConfigValidationError);
-        return (error as ConfigValidationError).problems;
-    }
-    return [];
-}
 
 describe("digitalocean config edge: only layouts DigitalOcean sells", () => {
     it("accepts the committed staging stack, with a single-node cache and one PostgreSQL node", () => {
@@ -38,7 +30,7 @@ describe("digitalocean config edge: only layouts DigitalOcean sells", () => {
     });
 
     it("refuses the old staging cache layout, 3 x db-s-1vcpu-1gb, naming the sizes that take standbys", () => {
-        const problems = problemsOf(staging({ cache: { nodeCount: 3 } }));
+        const problems = configProblems(staging({ cache: { nodeCount: 3 } }));
         const cache = problems.find((p) => p.key === `${ns}:digitalocean.cacheSize`);
         expect(cache, JSON.stringify(problems)).to.not.equal(undefined);
         expect(cache!.given).to.equal('"db-s-1vcpu-1gb"');
@@ -54,18 +46,18 @@ describe("digitalocean config edge: only layouts DigitalOcean sells", () => {
     });
 
     it("refuses PostgreSQL standbys on the single-node-only size, and a size DigitalOcean does not sell", () => {
-        const standby = problemsOf(staging({ database: { size: "db-s-1vcpu-1gb", highAvailability: true } }));
+        const standby = configProblems(staging({ database: { size: "db-s-1vcpu-1gb", highAvailability: true } }));
         expect(standby.map((p) => p.key)).to.include(`${ns}:database.size`);
-        const unsold = problemsOf(staging({ database: { size: "db-s-3vcpu-3gb" } }));
+        const unsold = configProblems(staging({ database: { size: "db-s-3vcpu-3gb" } }));
         expect(unsold.find((p) => p.key === `${ns}:database.size`)?.allowed).to.include("not a pg size DigitalOcean sells").and.include("db-s-1vcpu-1gb");
     });
 
     it("refuses a region the engine or App Platform is not offered in, naming the valid ones", () => {
         // Valkey is not offered in nyc2; App Platform runs in neither nyc2 nor syd1.
-        const nyc2 = problemsOf(staging({ digitalocean: { ...committed<Record<string, unknown>>("digitalocean"), region: "nyc2" } }));
+        const nyc2 = configProblems(staging({ digitalocean: { ...committed<Record<string, unknown>>("digitalocean"), region: "nyc2" } }));
         const regionProblems = nyc2.filter((p) => p.key === `${ns}:digitalocean.region`);
         expect(regionProblems.map((p) => p.allowed).join("\n")).to.include("App Platform runs in").and.include("nyc3");
-        const syd = problemsOf(staging({ digitalocean: { ...committed<Record<string, unknown>>("digitalocean"), region: "syd1" } }));
+        const syd = configProblems(staging({ digitalocean: { ...committed<Record<string, unknown>>("digitalocean"), region: "syd1" } }));
         expect(syd.filter((p) => p.key === `${ns}:digitalocean.region`)).to.have.length(1);
         expect(appPlatformRegionOf("nyc3")).to.equal("nyc");
         expect(appPlatformRegionOf("fra1")).to.equal("fra");
@@ -73,14 +65,14 @@ describe("digitalocean config edge: only layouts DigitalOcean sells", () => {
 
     it("refuses an App Platform size DigitalOcean does not sell, listing the sizes", () => {
         const digitalocean = committed<{ instanceSizes: Record<string, string> }>("digitalocean");
-        const problems = problemsOf(staging({ digitalocean: { ...digitalocean, instanceSizes: { ...digitalocean.instanceSizes, api: "apps-s-3vcpu-9gb" } } }));
+        const problems = configProblems(staging({ digitalocean: { ...digitalocean, instanceSizes: { ...digitalocean.instanceSizes, api: "apps-s-3vcpu-9gb" } } }));
         const api = problems.find((p) => p.key === `${ns}:digitalocean.instanceSizes.api`);
         expect(api?.allowed).to.include("apps-s-1vcpu-0.5gb").and.include("apps-d-1vcpu-2gb");
     });
 
     it("refuses more than one instance on a single-instance size, naming the sizes that take more", () => {
         const services = committed<Record<string, Record<string, unknown>>>("services");
-        const problems = problemsOf(staging({ services: { ...services, api: { ...services.api, count: 2 } } }));
+        const problems = configProblems(staging({ services: { ...services, api: { ...services.api, count: 2 } } }));
         const count = problems.find((p) => p.key === `${ns}:services.api.count`);
         expect(count?.allowed).to.include("apps-s-1vcpu-0.5gb").and.include("single instance").and.include("apps-s-1vcpu-1gb");
         expect(appInstanceSizes["apps-s-1vcpu-0.5gb"].singleInstanceOnly).to.equal(true);
@@ -101,14 +93,14 @@ describe("digitalocean config edge: only layouts DigitalOcean sells", () => {
     });
 
     it("pages production through Slack: a PagerDuty key alone is not a destination DigitalOcean reaches", () => {
-        const problems = problemsOf(staging(
+        const problems = configProblems(staging(
             { environment: "production", digitalocean: { ...committed<Record<string, unknown>>("digitalocean"), databaseNodeCount: 2 }, monitoring: { alertEmails: ["platform@dygsom.com"] }, pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" },
             ["pagerDutyIntegrationKey"],
         ));
         const paging = problems.find((p) => p.key === `${ns}:slackWebhookUrl`);
         expect(paging?.allowed).to.include("PagerDuty").and.include("Slack").and.include("digitalocean.pagingEmails");
         // A paging service's e-mail integration is a destination DigitalOcean reaches.
-        const byEmail = problemsOf(staging(
+        const byEmail = configProblems(staging(
             {
                 environment: "production",
                 digitalocean: { ...committed<Record<string, unknown>>("digitalocean"), databaseNodeCount: 2, pagingEmails: ["fraud-api@dygsom.pagerduty.com"] },
@@ -121,16 +113,16 @@ describe("digitalocean config edge: only layouts DigitalOcean sells", () => {
     });
 
     it("takes registry credentials only as secrets, each its own top-level key", () => {
-        expect(problemsOf(staging({ ghcrCredentials: "dygsom:ghp_token" })).map((p) => p.key)).to.include(`${ns}:ghcrCredentials`);
-        expect(problemsOf(staging({ ghcrCredentials: "dygsom:ghp_token", dockerHubCredentials: "dygsom:dckr_token" }, ["ghcrCredentials", "dockerHubCredentials"]))).to.deep.equal([]);
+        expect(configProblems(staging({ ghcrCredentials: "dygsom:ghp_token" })).map((p) => p.key)).to.include(`${ns}:ghcrCredentials`);
+        expect(configProblems(staging({ ghcrCredentials: "dygsom:ghp_token", dockerHubCredentials: "dygsom:dckr_token" }, ["ghcrCredentials", "dockerHubCredentials"]))).to.deep.equal([]);
         // The old nested place is refused with the command that moves it.
         const digitalocean = { ...committed<Record<string, unknown>>("digitalocean"), registryCredentials: { ghcr: "dygsom:ghp_token" } };
-        const moved = problemsOf(staging({ digitalocean }, ["digitalocean"])).find((p) => p.key === `${ns}:digitalocean.registryCredentials.ghcr`);
+        const moved = configProblems(staging({ digitalocean }, ["digitalocean"])).find((p) => p.key === `${ns}:digitalocean.registryCredentials.ghcr`);
         expect(moved?.allowed).to.include("ghcrCredentials");
     });
 
     it("no longer takes rolloutSecretEnv: nothing needs a manual switch for secrets to reach the app", () => {
         const digitalocean = { ...committed<Record<string, unknown>>("digitalocean"), rolloutSecretEnv: true };
-        expect(problemsOf(staging({ digitalocean })).map((p) => p.key)).to.include(`${ns}:digitalocean.rolloutSecretEnv`);
+        expect(configProblems(staging({ digitalocean })).map((p) => p.key)).to.include(`${ns}:digitalocean.rolloutSecretEnv`);
     });
 });

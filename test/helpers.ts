@@ -1,3 +1,5 @@
+import { expect } from "chai";
+import { ConfigValidationError, loadEnvironmentSpec, type ConfigProblem, type RawStackConfig } from "../config";
 import { runProgram, wire, type ProgramResult, type RecordedResource } from "../tools/engine/emulator";
 import { readStackConfig } from "../tools/engine/stackFiles";
 import { loadProgram } from "../tools/engine/program";
@@ -143,4 +145,22 @@ export function deployable(stack: string): Record<string, unknown> {
             domainName: "api.fraud-platform.io",
         },
     };
+}
+
+/** The problems the config edge reports for this config; empty when it is accepted. */
+export function configProblems(config: RawStackConfig): ConfigProblem[] {
+    try {
+        loadEnvironmentSpec(config);
+    } catch (error) {
+        expect(error).to.be.instanceOf(ConfigValidationError);
+        return (error as ConfigValidationError).problems;
+    }
+    return [];
+}
+
+/** {@link configProblems} for a config the edge must refuse: throws when it is accepted. */
+export function refusedProblems(config: RawStackConfig): ConfigProblem[] {
+    const problems = configProblems(config);
+    if (problems.length === 0) throw new Error("expected the config to be refused");
+    return problems;
 }
