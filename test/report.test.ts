@@ -113,6 +113,15 @@ describe("npm run report", function () {
             expect(items).to.include.members(["PostgreSQL db.r5.large, Multi-AZ (primary + standby)", "redis cache.r6g.large × 3 nodes (primary + 2 replicas)"]);
             expect(items.some((i) => i.startsWith("api service: 3 × Fargate") && i.includes("0.5 vCPU / 1 GB"))).to.equal(true);
             expect(items.some((i) => i.startsWith("ml service: 2 × Fargate") && i.includes("1 vCPU / 2 GB"))).to.equal(true);
+            // The seed sets no runtime platform, so its tasks are priced at Fargate's default (X86_64) while the
+            // stack's own run on ARM64 (Graviton): the same vCPU and memory, 20 % cheaper per hour.
+            const fargate = (lines: { item: string; monthlyUsd: number | null }[] | undefined, arch: string) =>
+                (lines ?? []).filter((l) => l.item.includes(`× Fargate ${arch} task`)).reduce((sum, l) => sum + (l.monthlyUsd ?? 0), 0);
+            const own = fargate(report("production").report.costLines, "ARM64");
+            const atSeed = fargate(seed?.costLines, "X86_64");
+            expect(fargate(seed?.costLines, "ARM64")).to.equal(0);
+            expect(own).to.be.closeTo(115.34, 0.01);
+            expect(atSeed).to.be.closeTo(144.16, 0.01);
             expect(report("staging").report.seed001).to.equal(undefined);
         });
 

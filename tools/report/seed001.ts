@@ -8,7 +8,13 @@ import { inputSource, numberInput, stringInput, type ReportResource } from "./ty
 import { serviceName } from "./cost";
 
 export const seed001Sizing = {
-    /** module "ecs_cluster": services api 512/1024 ×3, worker 256/512 ×2, ml_service 1024/2048 ×2. */
+    /**
+     * module "ecs_cluster": services api 512/1024 ×3, worker 256/512 ×2, ml_service 1024/2048 ×2. The seed sets
+     * no runtime platform (and builds its images from `php:8.2-fpm-alpine` without `--platform`), so its tasks run
+     * on ECS's default, Linux X86_64: the RegisterTaskDefinition API leaves `runtimePlatform` optional and
+     * Fargate then runs X86_64 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#runtime-platform).
+     */
+    taskCpuArchitecture: "X86_64",
     services: {
         api: { cpu: 512, memory: 1024, count: 3 },
         worker: { cpu: 256, memory: 512, count: 2 },
@@ -53,7 +59,9 @@ export function atSeed001Sizing(resources: ReportResource[]): ReportResource[] {
     });
     return resized.map((r) => {
         const size = taskSizes.get(r.urn);
-        return size && r.type === "aws:ecs/taskDefinition:TaskDefinition" ? { ...r, inputs: { ...r.inputs, cpu: String(size.cpu), memory: String(size.memory) } } : r;
+        if (!size || r.type !== "aws:ecs/taskDefinition:TaskDefinition") return r;
+        const runtimePlatform = { operatingSystemFamily: "LINUX", cpuArchitecture: seed001Sizing.taskCpuArchitecture };
+        return { ...r, inputs: { ...r.inputs, cpu: String(size.cpu), memory: String(size.memory), runtimePlatform } };
     });
 }
 
