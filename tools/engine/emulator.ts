@@ -256,9 +256,17 @@ function skipSourcePositions(): () => void {
     // after the run, with source maps back on.
     const sourceMapsWereOn = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
     if (sourceMapsWereOn) process.setSourceMapsEnabled(false);
+    // Even unmapped, capturing that stack on each of the tens of thousands of promises a production run makes
+    // is half the run's time. The leak report it feeds is printed by a process exiting with promises still
+    // pending, which the emulator never is (it awaits every RPC, then returns), so during a run the SDK's
+    // wrapper is the identity. The SDK's modules call it through the module object, so the swap reaches them.
+    const debuggable = sdkInternals.debuggable;
+    const originalDebuggablePromise = debuggable.debuggablePromise;
+    debuggable.debuggablePromise = (promise) => promise;
     return () => {
         if (typeof original === "function") resourceClass.stackTrace = original;
         if (sourceMapsWereOn) process.setSourceMapsEnabled(true);
+        debuggable.debuggablePromise = originalDebuggablePromise;
     };
 }
 
@@ -274,6 +282,8 @@ const sdkInternals = {
     waitForRPCs: (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs,
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     getStore: (require("@pulumi/pulumi/runtime/state") as { getStore: () => Record<string, unknown> }).getStore,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    debuggable: require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(promise: Promise<T>, context: unknown) => Promise<T> },
 };
 
 /** The URN the engine (and MockMonitor) gives a resource: parent's type chain, then its own type and name. */

@@ -57,7 +57,9 @@ class Lines {
         const existing = this.byKey.get(key);
         if (existing) {
             existing.quantity += line.quantity;
+            // Sorted: the order resources register in follows the SDK's promise scheduling, not the program.
             existing.resources.push(...line.resources);
+            existing.resources.sort();
             existing.monthlyUsd = existing.monthlyUsd === null || monthlyUsd === null ? null : existing.monthlyUsd + monthlyUsd;
             return;
         }
