@@ -87,7 +87,7 @@ describe("provider rules", () => {
         this.timeout(60000);
         const program = loadProgram();
         const types = new Set<string>();
-        for (const stack of ["dev", "staging", "production"]) {
+        for (const stack of ["dev", "staging", "production", "selfhosted"]) {
             const file = readStackConfig(stack);
             // Checks off: this only collects the types (production and staging may break a rule: see docs/engine.md).
             const { resources } = await runProgram({ project: file.project, stack, config: file.config, secretKeys: file.secretKeys, program, providerChecks: false });
