@@ -11,7 +11,7 @@ import { loadEnvironmentSpec, type EnvironmentSpec } from "../config";
 import type { RecordedResource } from "../tools/engine/emulator";
 import { readStackConfig } from "../tools/engine/stackFiles";
 import { nginxConfOf, nginxTest, onPath, prepareCheckDir, writeThrowawayPair } from "../tools/nginx/check";
-import { configProblems, isSecret, reveal, updateStack, type Preview } from "./helpers";
+import { configProblems, isSecret, previewStack, reveal, updateStack, type Preview } from "./helpers";
 
 const container = "docker:index/container:Container";
 const nginxReady = onPath("nginx") && onPath("openssl");
@@ -297,6 +297,19 @@ describe("selfhosted stack (seed 002 on one Docker host)", () => {
             ["fraud-platform:services.api.env.REDIS_SENTINELS", '"x:1"', "is set by the docker backend itself (Redis Sentinel, cache.nodeCount > 1); remove it"],
             ["fraud-platform:docker.prometheusHostPort", "443", "host port 443 is already taken by docker.loadBalancer.httpsPort; each published service needs its own host port"],
         ]);
+    });
+
+    it("deploys to the engine docker.engineHost names: one docker provider with that host, used by every docker resource", async function () {
+        this.timeout(60_000);
+        const docker = JSON.parse(readStackConfig("selfhosted").config["fraud-platform:docker"]) as Record<string, unknown>;
+        const remote = await previewStack("selfhosted", { docker: { ...docker, engineHost: "ssh://deploy@fraud-01.example.net" } });
+        const providers = remote.ofType("pulumi:providers:docker");
+        expect(providers.map((p) => p.inputs.host)).to.deep.equal(["ssh://deploy@fraud-01.example.net"]);
+        const dockerResources = remote.resources.filter((r) => r.custom && r.type.startsWith("docker:"));
+        expect(dockerResources.length).to.be.greaterThan(40);
+        for (const r of dockerResources) expect(r.provider.startsWith(`${providers[0].urn}::`), `${r.name}: ${r.provider}`).to.equal(true);
+        // Without it (the committed file), the default provider: the local engine or DOCKER_HOST.
+        expect(stack.ofType("pulumi:providers:docker")).to.deep.equal([]);
     });
 
     it("scales the api with services.api.count: the upstream follows the replicas", () => {
