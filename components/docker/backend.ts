@@ -377,7 +377,9 @@ export class DockerBackend implements EnvironmentBackend, DockerContext {
      * apiHostPort, behind one they sit at fixed addresses on the edge network and publish nothing.
      *
      * Rolling updates: each replica depends on the one before it, and the Node SDK sends a registration only once
-     * its dependencies' registrations have completed. A new image therefore replaces replica 1 (delete, then create:
+     * its dependencies' registrations have completed (@pulumi/pulumi runtime/dependsOn.ts,
+     * getAllTransitivelyReferencedResourceURNs awaits each dependency's URN, which resolves when the engine answers
+     * its RegisterResource, after the create or replacement is done). A new image therefore replaces replica 1 (delete, then create:
      * pulumi-docker's DeleteBeforeReplace), waits until it is healthy (`wait`: the provider polls the health status
      * each second until `waitTimeout`, then fails the create, kreuzwerker/terraform-provider-docker
      * internal/provider/resource_docker_container_funcs.go), and only then replaces replica 2, and so on. A release
