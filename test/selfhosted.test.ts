@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
@@ -250,6 +250,40 @@ describe("selfhosted stack (seed 002 on one Docker host)", () => {
         expect(inputs.healthcheck?.tests[1]).to.contain("redis-*.rdb' -mmin -1500").and.to.contain("grafana-*.tar.gz' -mmin -1500");
         expect(stack.named("-volume-backups", "docker:index/volume:Volume").protect).to.equal(true);
         expect(envOf(named("-db-backup"))).to.include("BACKUP_RETENTION_DAYS=7");
+    });
+
+    it("starts Redis, the Sentinels and the backup job with shell scripts that parse (sh -n)", () => {
+        const scripts = [
+            inputsOf(named("-cache-redis-2")).command?.[0],
+            inputsOf(named("-cache-redis-sentinel-1")).command?.[0],
+            upload(named("-monitoring-volume-backup"), "/usr/local/bin/volume-backup.sh"),
+            ...[1, 2].map((i) => inputsOf(named(`-cache-redis-${i}`)).healthcheck?.tests[1]),
+        ];
+        for (const script of scripts) {
+            expect(script).to.be.a("string");
+            const result = spawnSync("sh", ["-n", "-c", String(script)], { encoding: "utf8" });
+            expect(result.status, `${result.stderr}\n${String(script)}`).to.equal(0);
+        }
+    });
+
+    it("starts a node as the replica of the master the Sentinels name, and redis-1 as master only when none answers", () => {
+        // The node's own script, with stand-ins for redis-cli (a Sentinel's answer) and redis-server (prints its arguments).
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "redis-stubs-"));
+        fs.writeFileSync(path.join(bin, "redis-cli"), '#!/bin/sh\n[ -n "$FAKE_MASTER" ] || exit 1\necho "$FAKE_MASTER"\necho 6379\n', { mode: 0o755 });
+        fs.writeFileSync(path.join(bin, "redis-server"), '#!/bin/sh\necho "$@"\n', { mode: 0o755 });
+        const start = (node: number, sentinelAnswer: string) => {
+            const inputs = inputsOf(named(`-cache-redis-${node}`));
+            const env = Object.fromEntries(envOf(named(`-cache-redis-${node}`)).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+            const result = spawnSync("sh", ["-c", String(inputs.command?.[0])], { encoding: "utf8", env: { ...env, PATH: `${bin}:${process.env.PATH ?? ""}`, FAKE_MASTER: sentinelAnswer } });
+            expect(result.status, result.stderr).to.equal(0);
+            return result.stdout;
+        };
+        expect(start(1, "")).to.not.contain("--replicaof");
+        expect(start(3, "")).to.contain("--replicaof redis-1 6379");
+        // After a failover to redis-2: a replaced redis-1 comes back as redis-2's replica, redis-2 stays master.
+        expect(start(1, "redis-2")).to.contain("--replicaof redis-2 6379");
+        expect(start(2, "redis-2")).to.not.contain("--replicaof");
+        expect(start(1, "redis-2")).to.contain("--replica-announce-ip redis-1");
     });
 
     it("rolls a new api image out one replica at a time, each waited for until healthy", () => {
