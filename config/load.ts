@@ -3,7 +3,7 @@ import semver from "semver";
 import { z } from "zod";
 import { awsProblems } from "./aws";
 import { digitalOceanProblems } from "./digitalocean";
-import { dockerProblems, maxLocalReplicas } from "./docker";
+import { dockerFeatureOn, dockerProblems, maxLocalReplicas } from "./docker";
 import { backendKinds, reservedEnvNames, secretConfigPaths, serviceNames, stackConfigSchema, type ServiceName, type StackConfig } from "./schema";
 import { movedSecretPaths } from "./secrets";
 import { closest } from "./suggest";
@@ -325,7 +325,22 @@ function resolve(raw: RawStackConfig, config: StackConfig): EnvironmentSpec {
                     ? undefined
                     : { ghcr: config.ghcrCredentials, dockerHub: config.dockerHubCredentials },
         },
-        docker: { ...config.docker, credentialSeed: asSecret(config.credentialSeed) },
+        docker: {
+            ...config.docker,
+            monitoringHostAddress: config.docker.monitoringHostAddress ?? config.docker.hostAddress,
+            loadBalancer: { ...config.docker.loadBalancer, enabled: dockerFeatureOn(config.docker.loadBalancer, environment) },
+            tracing: { ...config.docker.tracing, enabled: dockerFeatureOn(config.docker.tracing, environment) },
+            volumeBackups: {
+                enabled: dockerFeatureOn(config.docker.volumeBackups, environment),
+                retentionDays: config.docker.volumeBackups.retentionDays ?? config.cache.snapshotRetentionDays ?? (production ? 7 : 1),
+            },
+            credentialSeed: asSecret(config.credentialSeed),
+            // The certificate is public; both travel as secrets so the key is never plain and the pair stays together.
+            tls:
+                config.tlsCertificate !== undefined && config.tlsPrivateKey !== undefined
+                    ? { certificate: pulumi.secret(config.tlsCertificate), privateKey: pulumi.secret(config.tlsPrivateKey) }
+                    : undefined,
+        },
         tags: { project: raw.project, stack: raw.stack, environment },
     };
 }

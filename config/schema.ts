@@ -179,6 +179,10 @@ export const stackConfigSchema = z.strictObject({
      * which keep PostgreSQL's and Grafana's stored passwords, are kept). Unset, they are generated (with a warning).
      */
     credentialSeed: z.string().min(32, "at least 32 characters, e.g. `openssl rand -hex 32`").optional(),
+    /** Secret, docker: the load balancer's certificate (PEM, chain after it); unset, a self-signed one is generated. */
+    tlsCertificate: z.string().min(1).optional(),
+    /** Secret, docker: the certificate's private key (PEM). */
+    tlsPrivateKey: z.string().min(1).optional(),
     /** Secret, DigitalOcean: `<username>:<token>` (a GitHub token with `read:packages`) to pull private GHCR images. */
     ghcrCredentials: registryCredentials.optional(),
     /** Secret, DigitalOcean: `<username>:<token>` (a Docker Hub access token) to pull private Docker Hub images. */

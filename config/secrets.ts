@@ -10,7 +10,11 @@ export const secretConfigPaths: readonly { path: readonly string[]; placeholder:
     { path: ["ghcrCredentials"], placeholder: "preview:placeholder-token" },
     { path: ["dockerHubCredentials"], placeholder: "preview:placeholder-token" },
     { path: ["credentialSeed"], placeholder: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" },
+    { path: ["tlsPrivateKey"], placeholder: "preview-placeholder-private-key" },
 ];
+
+/** The stand-ins above for the docker load balancer's TLS pair, which the config edge takes without parsing them. */
+export const tlsPlaceholders = { certificate: "preview-placeholder-certificate", privateKey: "preview-placeholder-private-key" } as const;
 
 /** Where the secrets lived before each got a top-level key of its own; the edge explains the move. */
 export const movedSecretPaths: readonly { from: readonly string[]; to: string }[] = [
@@ -35,6 +39,7 @@ export const formatPlaceholders: readonly { path: readonly string[]; placeholder
     { path: ["digitalocean", "domain", "name"], placeholder: () => "preview-placeholder.example.com" },
     { path: ["digitalocean", "domain", "zone"], placeholder: () => "example.com" },
     { path: ["releaseVersion"], placeholder: () => "0.0.0-preview" },
+    { path: ["tlsCertificate"], placeholder: () => tlsPlaceholders.certificate },
 ];
 
 function awsRegionOf(config: Readonly<Record<string, unknown>>): string {

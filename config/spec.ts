@@ -85,6 +85,20 @@ export interface MonitoringSpec {
     metrics: MetricNamesSpec;
 }
 
+type Enabled<T> = Omit<T, "enabled"> & { enabled: boolean };
+
+/** The docker backend's settings with the environment's defaults applied. */
+export type DockerSpec = Omit<DockerSettings, "loadBalancer" | "tracing" | "volumeBackups" | "monitoringHostAddress"> & {
+    loadBalancer: Enabled<DockerSettings["loadBalancer"]>;
+    tracing: Enabled<DockerSettings["tracing"]>;
+    volumeBackups: { enabled: boolean; retentionDays: number };
+    /** Where the monitoring UIs bind: monitoringHostAddress, else hostAddress. */
+    monitoringHostAddress: string;
+    credentialSeed?: pulumi.Output<string>;
+    /** Secret outputs: the load balancer's certificate and key from config; unset, a self-signed pair is generated. */
+    tls?: { certificate: pulumi.Output<string>; privateKey: pulumi.Output<string> };
+};
+
 /** The whole stack, validated and resolved. Everything below the config edge reads only this. */
 export interface EnvironmentSpec {
     project: string;
@@ -108,7 +122,7 @@ export interface EnvironmentSpec {
         registryCredentials?: { ghcr?: string; dockerHub?: string };
     };
     /** `credentialSeed` (secret) from the top-level key of that name; required on the docker backend. */
-    docker: DockerSettings & { credentialSeed?: pulumi.Output<string> };
+    docker: DockerSpec;
     /** Tags every taggable resource carries. */
     tags: Record<string, string>;
 }

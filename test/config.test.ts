@@ -29,7 +29,7 @@ function raw(values: Record<string, unknown>, secretKeys: string[] = []): RawSta
 describe("stack config validation", () => {
     it("declares every config key in Pulumi.yaml with a default and a description", () => {
         const declared = readProjectFile().config as Record<string, { type?: string; default?: unknown; description?: string }>;
-        const optionalWithoutDefault = ["environment", "protectStatefulResources", "releaseVersion", "slackWebhookUrl", "pagerDutyIntegrationKey", "ghcrCredentials", "dockerHubCredentials", "credentialSeed"];
+        const optionalWithoutDefault = ["environment", "protectStatefulResources", "releaseVersion", "slackWebhookUrl", "pagerDutyIntegrationKey", "ghcrCredentials", "dockerHubCredentials", "credentialSeed", "tlsCertificate", "tlsPrivateKey"];
         for (const key of Object.keys(stackConfigSchema.shape)) {
             if (optionalWithoutDefault.includes(key)) continue;
             expect(declared[key], key).to.be.an("object");
@@ -42,7 +42,7 @@ describe("stack config validation", () => {
     });
 
     it("accepts every committed stack file", () => {
-        for (const stack of ["dev", "staging", "production"]) {
+        for (const stack of ["dev", "staging", "production", "selfhosted"]) {
             const file = readStackConfig(stack);
             const spec = loadEnvironmentSpec({ project: file.project, stack, values: file.config, secretKeys: new Set(file.secretKeys) });
             expect(spec.stack).to.equal(stack);

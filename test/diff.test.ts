@@ -103,9 +103,10 @@ describe("planning the committed stacks", function () {
         return resources;
     };
 
-    for (const stack of ["dev", "staging", "production"]) {
+    for (const stack of ["dev", "staging", "production", "selfhosted"]) {
         it(`${stack}: a second run with the same config plans no change`, async () => {
-            const plan = stack === "production" ? planChanges(readBack(await first(stack)), await run(stack)) : await planSecondRun(stack);
+            // production and selfhosted keep their first run for the release tests below.
+            const plan = stack === "production" || stack === "selfhosted" ? planChanges(readBack(await first(stack)), await run(stack)) : await planSecondRun(stack);
             expect(ops(plan)).to.deep.equal([]);
             expect(plan.warnings).to.deep.equal([]);
         });
@@ -121,6 +122,21 @@ describe("planning the committed stacks", function () {
             // api, worker, ml and the one-off migration task (docs/aws.md: release order).
             ...Array(4).fill("replace aws:ecs/taskDefinition:TaskDefinition"),
             ...Array(3).fill("update aws:ecs/service:Service"),
+        ]);
+        expect(plan.errors).to.deep.equal([]);
+    });
+
+    it("selfhosted: an api image bump replaces the replicas that run it (each waited for, one after another) and leaves nginx alone", async () => {
+        const services = JSON.parse(readStackConfig("selfhosted").config["fraud-platform:services"]) as Record<string, { image: string }>;
+        services.api.image = services.api.image.replace(/:[^:]+$/, ":1.4.3");
+        const plan = planChanges(readBack(await first("selfhosted")), await run("selfhosted", { services }));
+        expect(plan.changes.map((c) => `${c.op} ${c.urn.split("::").pop()!}`).sort()).to.deep.equal([
+            "create fraud-production-image-ghcr-io-dygsom-fraud-api-1-4-3",
+            "replace fraud-production-app-api-1",
+            "replace fraud-production-app-api-2",
+            "replace fraud-production-app-api-3",
+            // The worker stays on 1.4.2 (its own image key), so that image is kept; the load balancer's upstream names
+            // the replicas' fixed addresses, which a replacement keeps, so nginx is not replaced.
         ]);
         expect(plan.errors).to.deep.equal([]);
     });

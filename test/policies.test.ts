@@ -889,6 +889,19 @@ describe("stacks in the repository", function () {
         });
     }
 
+    it("selfhosted (docker, environment production) has no mandatory violation under policies/config/selfhosted.json", async () => {
+        // The running production pack (its stack's environment is production too), reconfigured with selfhosted's file;
+        // the update run is the one test/selfhosted.test.ts reads.
+        const selfhosted = await updateStack("selfhosted");
+        await packs.production.reconfigure(path.join(configDir, "selfhosted.json"));
+        try {
+            const violations = mandatory(await packs.production.analyze(selfhosted.resources));
+            expect(violations.map((v) => `${v.policy} ${v.urn}`)).to.deep.equal([]);
+        } finally {
+            await packs.production.reconfigure(path.join(configDir, "production.json"));
+        }
+    });
+
     it("production passes every policy at update time too, including the ones a preview cannot run", async () => {
         // In a preview containerDefinitions is unknown, so ecs-task-container-health-checks is only advisory there;
         // `pulumi up` runs it on known values. Emulate that: an update run, analyzed by a pack told it is not a preview.

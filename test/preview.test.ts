@@ -70,7 +70,7 @@ describe("offline preview CLI", function () {
         const run = await everyStack;
         expect(run.status, run.stderr).to.equal(0);
         const documents = JSON.parse(run.stdout) as { stack: string; policyViolations: { enforcementLevel: string }[] }[];
-        expect(documents.map((d) => d.stack)).to.deep.equal(["dev", "production", "staging"]);
+        expect(documents.map((d) => d.stack)).to.deep.equal(["dev", "production", "selfhosted", "staging"]);
         for (const d of documents) expect(d.policyViolations.filter((v) => v.enforcementLevel === "mandatory"), d.stack).to.deep.equal([]);
     });
 

@@ -146,7 +146,7 @@ describe("npm run report", function () {
                 for (const service of services) expect(texts, `service ${service}`).to.match(new RegExp(`^${service} \\(`, "m"));
                 expect(texts, "database").to.match(/PostgreSQL/);
                 expect(texts, "cache").to.match(/ElastiCache|Valkey|Redis/);
-                expect(texts, "edge").to.match(/Application Load Balancer|App Platform ingress|host port/);
+                expect(texts, "edge").to.match(/Application Load Balancer|App Platform ingress|host port|nginx load balancer/);
                 expect(texts, "alert destination").to.match(/e-mail|Alertmanager/);
             });
         }

@@ -14,6 +14,12 @@ import type {
     Scope,
 } from "../backend";
 import { healthcheck, httpProbe, labels, logOptions, loopbackPort } from "./containers";
+import type { DataServerArgs, DockerContext } from "./context";
+import { edgeNetwork, loadBalancer, type EdgeNetwork } from "./loadBalancer";
+import { internalPort } from "./nginxConfig";
+import { redisWithSentinel, sentinelPort, type SentinelTopology } from "./redisSentinel";
+import { tracing } from "./tracing";
+import { volumeBackups } from "./volumeBackups";
 import { alertCatalogue } from "../alerts/catalogue";
 import { dashboardDirectory, grafanaDashboardProvider, grafanaDashboards } from "./dashboards";
 import { alertRules, alertmanagerConfig, databaseVolumeMount, grafanaDatasource, prometheusConfig, type RuleInputs } from "./observability";
@@ -21,18 +27,34 @@ import { alertRules, alertmanagerConfig, databaseVolumeMount, grafanaDatasource,
 const postgresPort = 5432;
 const redisPort = 6379;
 
+/** What the app, the backups and tracing need of the cache, kept from createCache. */
+interface RedisSetup {
+    image: docker.RemoteImage;
+    password: pulumi.Output<string>;
+    /** Set when Redis runs with Sentinel (cache.nodeCount > 1). */
+    sentinel?: SentinelTopology;
+    /** The single node's alias, without Sentinel. */
+    host: string;
+}
+
 /**
- * The local environment seeds 000 and 002 run with Compose: PostgreSQL and Redis on named volumes
- * on an internal network, the app containers, Prometheus, Alertmanager and Grafana. Host ports bind
- * to loopback only.
+ * The environment seeds 000 and 002 run with Compose, on a local or remote Docker engine: PostgreSQL and Redis on
+ * named volumes on an internal network, the app containers, Prometheus, Alertmanager and Grafana. Host ports bind
+ * to loopback only. With cache.nodeCount > 1 Redis runs with Sentinel; in production (or where config turns them
+ * on) nginx balances the api replicas with TLS and rate limits, Jaeger collects traces, and Redis and Grafana are
+ * backed up. The self-hosted stack: docs/selfhosted.md.
  */
-export class DockerBackend implements EnvironmentBackend {
+export class DockerBackend implements EnvironmentBackend, DockerContext {
     readonly kind = "docker" as const;
     /** Internal network: the data tier has no route out and no published ports. */
-    private readonly dataNetwork: docker.Network;
+    readonly dataNetwork: docker.Network;
     /** The app and monitoring network. */
-    private readonly appNetwork: docker.Network;
-    private readonly labels: docker.types.input.ContainerLabel[];
+    readonly appNetwork: docker.Network;
+    readonly labels: docker.types.input.ContainerLabel[];
+    /** The engine's provider when `docker.engineHost` names one (an `ssh://` host); else the default provider. */
+    private readonly provider?: docker.Provider;
+    private redis?: RedisSetup;
+    private edge?: { network: EdgeNetwork; balancer?: docker.Container };
     private readonly images = new Map<string, docker.RemoteImage>();
     private dataContainers: docker.Container[] = [];
     private appContainers = new Map<string, docker.Container[]>();
@@ -40,21 +62,29 @@ export class DockerBackend implements EnvironmentBackend {
     private generatedSeed?: pulumi.Output<string>;
 
     constructor(
-        private readonly spec: EnvironmentSpec,
+        readonly spec: EnvironmentSpec,
         private readonly scope: Scope,
     ) {
         this.labels = labels(spec.tags);
+        if (spec.docker.engineHost !== undefined) {
+            // Every docker resource goes through it: the stack's containers, volumes and networks live on that engine.
+            this.provider = new docker.Provider(`${scope.name}-engine`, { host: spec.docker.engineHost }, { parent: scope.parent });
+        }
         this.dataNetwork = new docker.Network(`${scope.name}-net-data`, {
             name: `${scope.name}-net-data`,
             driver: "bridge",
             internal: true,
             labels: this.labels,
-        }, { parent: scope.parent });
+        }, this.options(scope.parent));
         this.appNetwork = new docker.Network(`${scope.name}-net-app`, {
             name: `${scope.name}-net-app`,
             driver: "bridge",
             labels: this.labels,
-        }, { parent: scope.parent });
+        }, this.options(scope.parent));
+    }
+
+    options(parent: pulumi.Resource, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+        return this.provider ? { parent, provider: this.provider, ...extra } : { parent, ...extra };
     }
 
     createDatabase(scope: Scope, spec: DatabaseSpec): DatabaseConnection {
@@ -94,6 +124,18 @@ export class DockerBackend implements EnvironmentBackend {
 
     createCache(scope: Scope, spec: CacheSpec): CacheConnection {
         const password = this.stableSecret("redis-password");
+        if (spec.nodeCount > 1) {
+            const sentinel = redisWithSentinel(this, scope, spec, password);
+            this.dataContainers.push(...sentinel.containers.filter((c) => !this.dataContainers.includes(c)));
+            this.redis = { image: sentinel.image, password, sentinel, host: sentinel.nodes[0] };
+            return {
+                host: pulumi.output(sentinel.sentinels.map((s) => s.split(":")[0]).join(",")),
+                port: pulumi.output(sentinelPort),
+                // The redis+sentinel form names the Sentinels, the master and the database; Sentinel-aware clients
+                // take REDIS_SENTINELS, REDIS_SENTINEL_MASTER and REDIS_PASSWORD instead.
+                url: pulumi.secret(pulumi.interpolate`redis+sentinel://:${password}@${sentinel.sentinels.join(",")}/${sentinel.masterName}/0`),
+            };
+        }
         const volume = this.volume(`${scope.name}-data`, scope.parent);
         const image = this.image(`redis:${spec.engineVersion}-alpine`, scope.parent);
         const host = "redis";
@@ -105,6 +147,7 @@ export class DockerBackend implements EnvironmentBackend {
             `--maxmemory-policy ${spec.evictionPolicy}`,
             '--requirepass "$REDIS_PASSWORD"',
         ].join(" ");
+        this.redis = { image, password, host };
         this.dataServer(scope, host, {
             image,
             volume,
@@ -130,18 +173,40 @@ export class DockerBackend implements EnvironmentBackend {
     createAppService(scope: Scope, args: AppServiceArgs): AppEndpoints {
         const { api, worker, ml } = args.services;
         const mlHost = "ml";
-        const shared = [
+        const settings = this.spec.docker;
+        const sentinel = this.redis?.sentinel;
+        const shared: pulumi.Input<string>[] = [
             pulumi.interpolate`DATABASE_URL=${args.database.url}`,
             pulumi.interpolate`REDIS_URL=${args.cache.url}`,
             pulumi.interpolate`APP_SECRET_KEY=${args.appSecretKey}`,
             `ML_SERVICE_URL=http://${mlHost}:${ml.port}`,
             `ENVIRONMENT=${this.spec.environment}`,
+            // Seed 002's clients find the master through Sentinel.
+            ...(sentinel
+                ? [`REDIS_SENTINELS=${sentinel.sentinels.join(",")}`, `REDIS_SENTINEL_MASTER=${sentinel.masterName}`, pulumi.interpolate`REDIS_PASSWORD=${sentinel.password}`]
+                : []),
         ];
+        const extra: docker.Container[] = [];
+        if (settings.tracing.enabled) {
+            const jaeger = tracing(this, scope, this.redis?.image ?? this.image("redis:7-alpine", scope.parent));
+            shared.push(`OTEL_EXPORTER_OTLP_ENDPOINT=${jaeger.otlpEndpoint}`, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc");
+            extra.push(jaeger.container);
+        }
         // ml first: the api and the worker call it.
-        const mlContainers = this.serviceContainers(scope, ml, shared, []);
-        this.serviceContainers(scope, api, shared, mlContainers);
-        this.serviceContainers(scope, worker, shared, mlContainers);
-        const url = `http://${hostForUrl(this.spec.docker.hostAddress)}:${this.spec.docker.apiHostPort}`;
+        const mlContainers = this.serviceContainers(scope, ml, shared, extra);
+        if (!settings.loadBalancer.enabled) {
+            this.serviceContainers(scope, api, shared, [...extra, ...mlContainers]);
+            this.serviceContainers(scope, worker, shared, [...extra, ...mlContainers]);
+            const url = `http://${hostForUrl(settings.hostAddress)}:${settings.apiHostPort}`;
+            return { url: pulumi.output(url), healthUrl: pulumi.output(`${url}${api.healthCheck.path}`) };
+        }
+        const edge = edgeNetwork(this, scope);
+        const apiReplicas = this.serviceContainers(scope, api, shared, [...extra, ...mlContainers], edge);
+        this.serviceContainers(scope, worker, shared, [...extra, ...mlContainers]);
+        const balancer = loadBalancer(this, scope, { edge, apiReplicas, apiPort: api.port });
+        this.edge = { network: edge, balancer };
+        const lb = settings.loadBalancer;
+        const url = `https://${lb.serverName}${lb.httpsPort === 443 ? "" : `:${lb.httpsPort}`}`;
         return { url: pulumi.output(url), healthUrl: pulumi.output(`${url}${api.healthCheck.path}`) };
     }
 
@@ -151,9 +216,13 @@ export class DockerBackend implements EnvironmentBackend {
         const appContainers = [...this.appContainers.values()].flat();
         const rules = dockerRuleInputs(this.spec);
         const nodeExporterHost = "node-exporter";
+        const balancer = this.edge?.balancer;
         const targets = [
             ...services.map((s) => ({ job: s.name, hosts: this.replicaAliases(s), port: s.port })),
             { job: "node", hosts: [nodeExporterHost], port: 9100 },
+            // The path users take: `up{job="edge"}` is 0 when nginx or every replica behind it is down. The app's own
+            // series come from the api job; the copies this scrape reads through nginx are dropped.
+            ...(balancer ? [{ job: edgeJob, hosts: ["lb"], port: internalPort, upOnly: true }] : []),
         ];
         const nodeExporter = this.nodeExporter(scope, nodeExporterHost);
 
@@ -169,11 +238,11 @@ export class DockerBackend implements EnvironmentBackend {
             command: ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
             uploads: [{ file: "/etc/alertmanager/alertmanager.yml", content: pulumi.secret(destinations) }],
             networksAdvanced: [{ name: this.appNetwork.name, aliases: [alertmanagerHost] }],
-            ports: [loopbackPort(settings.hostAddress, 9093, settings.alertmanagerHostPort)],
+            ports: [loopbackPort(settings.monitoringHostAddress, 9093, settings.alertmanagerHostPort)],
             healthcheck: healthcheck(["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9093/-/healthy"], monitoringTiming),
             labels: this.labels,
             ...logOptions,
-        }, { parent: scope.parent });
+        }, this.options(scope.parent));
 
         const prometheusHost = "prometheus";
         const prometheusData = this.volume(`${scope.name}-prometheus-data`, scope.parent);
@@ -189,16 +258,16 @@ export class DockerBackend implements EnvironmentBackend {
             ],
             mounts: [{ type: "volume", source: prometheusData.name, target: "/prometheus" }],
             networksAdvanced: [{ name: this.appNetwork.name, aliases: [prometheusHost] }],
-            ports: [loopbackPort(settings.hostAddress, 9090, settings.prometheusHostPort)],
+            ports: [loopbackPort(settings.monitoringHostAddress, 9090, settings.prometheusHostPort)],
             healthcheck: healthcheck(["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9090/-/healthy"], monitoringTiming),
             labels: this.labels,
             ...logOptions,
-        }, { parent: scope.parent, dependsOn: [alertmanager, nodeExporter, ...appContainers] });
+        }, this.options(scope.parent, { dependsOn: [alertmanager, nodeExporter, ...appContainers, ...(balancer ? [balancer] : [])] }));
 
         const grafanaPassword = this.stableSecret("grafana-admin-password");
         const grafanaData = this.volume(`${scope.name}-grafana-data`, scope.parent);
         const grafanaImage = this.image(settings.grafanaImage, scope.parent);
-        new docker.Container(`${scope.name}-grafana`, {
+        const grafana = new docker.Container(`${scope.name}-grafana`, {
             name: `${scope.name}-grafana`,
             image: grafanaImage.imageId,
             restart: "unless-stopped",
@@ -215,11 +284,24 @@ export class DockerBackend implements EnvironmentBackend {
             ],
             mounts: [{ type: "volume", source: grafanaData.name, target: "/var/lib/grafana" }],
             networksAdvanced: [{ name: this.appNetwork.name, aliases: ["grafana"] }],
-            ports: [loopbackPort(settings.hostAddress, 3000, settings.grafanaHostPort)],
+            ports: [loopbackPort(settings.monitoringHostAddress, 3000, settings.grafanaHostPort)],
             healthcheck: healthcheck(["CMD", "wget", "-q", "--spider", "http://127.0.0.1:3000/api/health"], monitoringTiming),
             labels: this.labels,
             ...logOptions,
-        }, { parent: scope.parent, dependsOn: [prometheus] });
+        }, this.options(scope.parent, { dependsOn: [prometheus] }));
+        if (settings.volumeBackups.enabled && this.redis) {
+            volumeBackups(this, scope, {
+                image: this.redis.image,
+                redisPassword: this.redis.password,
+                sentinels: this.redis.sentinel?.sentinels ?? [],
+                masterName: this.redis.sentinel?.masterName ?? "",
+                redisHost: this.redis.host,
+                grafanaVolume: grafanaData,
+                windowStart: this.spec.cache.snapshotWindow.split("-")[0],
+                retentionDays: settings.volumeBackups.retentionDays,
+                dependsOn: [grafana, ...this.dataContainers],
+            });
+        }
 
         const routes = [
             `critical: ${args.monitoring.pagerDutyIntegrationKey ? "pagerduty + " : ""}${args.monitoring.slackWebhookUrl ? "slack" : "no slack"}`,
@@ -227,8 +309,8 @@ export class DockerBackend implements EnvironmentBackend {
         ].join("; ");
         const configured = args.monitoring.slackWebhookUrl || args.monitoring.pagerDutyIntegrationKey ? routes : "no receivers: alerts show in Alertmanager and Prometheus only";
         return {
-            dashboardUrl: pulumi.output(`http://${hostForUrl(settings.hostAddress)}:${settings.grafanaHostPort}/d/main`),
-            alertTarget: pulumi.output(`alertmanager at http://${hostForUrl(settings.hostAddress)}:${settings.alertmanagerHostPort} (${configured})`),
+            dashboardUrl: pulumi.output(`http://${hostForUrl(settings.monitoringHostAddress)}:${settings.grafanaHostPort}/d/main`),
+            alertTarget: pulumi.output(`alertmanager at http://${hostForUrl(settings.monitoringHostAddress)}:${settings.alertmanagerHostPort} (${configured})`),
         };
     }
 
@@ -237,19 +319,7 @@ export class DockerBackend implements EnvironmentBackend {
      * `host`, published on loopback only when `docker.exposeDataPorts` is set, healthy before the app
      * starts. Replaced delete-first: the new container takes over the same volume and name.
      */
-    private dataServer(
-        scope: Scope,
-        host: string,
-        server: {
-            image: docker.RemoteImage;
-            volume: docker.Volume;
-            dataPath: string;
-            port: number;
-            hostPort: number;
-            probe: string;
-            container: Pick<docker.ContainerArgs, "envs" | "entrypoints" | "command" | "user">;
-        },
-    ): docker.Container {
+    dataServer(scope: Scope, host: string, server: DataServerArgs): docker.Container {
         const settings = this.spec.docker;
         const container = new docker.Container(`${scope.name}-${host}`, {
             ...server.container,
@@ -264,7 +334,7 @@ export class DockerBackend implements EnvironmentBackend {
             waitTimeout: 120,
             labels: this.labels,
             ...logOptions,
-        }, { parent: scope.parent, deleteBeforeReplace: true });
+        }, this.options(scope.parent, { deleteBeforeReplace: true, ...(server.dependsOn?.length ? { dependsOn: server.dependsOn } : {}) }));
         this.dataContainers.push(container);
         return container;
     }
@@ -299,29 +369,45 @@ export class DockerBackend implements EnvironmentBackend {
             healthcheck: healthcheck(["CMD-SHELL", "find /backups -name '*.dump' -mmin -1500 | grep -q ."], { intervalSeconds: 30, timeoutSeconds: 10, unhealthyThreshold: 3, startPeriodSeconds: 120 }),
             labels: this.labels,
             ...logOptions,
-        }, { parent: scope.parent, dependsOn: [database] });
+        }, this.options(scope.parent, { dependsOn: [database] }));
     }
 
-    /** One container per replica; the api's replicas publish consecutive loopback ports from apiHostPort. */
-    private serviceContainers(scope: Scope, service: ServiceSpec, shared: pulumi.Input<string>[], dependsOn: docker.Container[]): docker.Container[] {
+    /**
+     * One container per replica; without a load balancer the api's replicas publish consecutive loopback ports from
+     * apiHostPort, behind one they sit at fixed addresses on the edge network and publish nothing.
+     *
+     * Rolling updates: each replica depends on the one before it, and the Node SDK sends a registration only once
+     * its dependencies' registrations have completed (@pulumi/pulumi runtime/dependsOn.ts,
+     * getAllTransitivelyReferencedResourceURNs awaits each dependency's URN, which resolves when the engine answers
+     * its RegisterResource, after the create or replacement is done). A new image therefore replaces replica 1 (delete, then create:
+     * pulumi-docker's DeleteBeforeReplace), waits until it is healthy (`wait`: the provider polls the health status
+     * each second until `waitTimeout`, then fails the create, kreuzwerker/terraform-provider-docker
+     * internal/provider/resource_docker_container_funcs.go), and only then replaces replica 2, and so on. A release
+     * that never gets healthy stops the update at its first replica; the others keep serving the old image.
+     */
+    private serviceContainers(scope: Scope, service: ServiceSpec, shared: pulumi.Input<string>[], dependsOn: docker.Container[], edge?: EdgeNetwork): docker.Container[] {
         const image = this.image(service.image, scope.parent);
         const aliases = this.replicaAliases(service);
-        const containers = aliases.map((alias, replica) => {
+        const tracingEnv = this.spec.docker.tracing.enabled ? [`OTEL_SERVICE_NAME=${service.name}`] : [];
+        const containers: docker.Container[] = [];
+        for (const [replica, alias] of aliases.entries()) {
             const name = service.count === 1 ? `${scope.name}-${service.name}` : `${scope.name}-${service.name}-${replica + 1}`;
             const env = Object.entries(service.env).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${value}`);
-            return new docker.Container(name, {
+            const previous = containers[replica - 1];
+            const container = new docker.Container(name, {
                 name,
                 image: image.imageId,
                 restart: "unless-stopped",
                 command: service.command,
-                envs: [...shared, `PORT=${service.port}`, `SERVICE_NAME=${service.name}`, ...env],
+                envs: [...shared, `PORT=${service.port}`, `SERVICE_NAME=${service.name}`, ...tracingEnv, ...env],
                 memory: service.memory,
                 cpuShares: service.cpu,
                 networksAdvanced: [
                     { name: this.appNetwork.name, aliases: [...new Set([alias, service.name])] },
                     { name: this.dataNetwork.name },
+                    ...(edge ? [{ name: edge.network.name, aliases: [alias], ipv4Address: edge.addressOf(replica) }] : []),
                 ],
-                ports: service.public ? [loopbackPort(this.spec.docker.hostAddress, service.port, this.spec.docker.apiHostPort + replica)] : [],
+                ports: service.public && !edge ? [loopbackPort(this.spec.docker.hostAddress, service.port, this.spec.docker.apiHostPort + replica)] : [],
                 // The readiness path (the api's checks the database and the cache): with `wait`, an `up` whose
                 // services cannot reach their dependencies (wrong credentials after a re-up, say) fails.
                 healthcheck: healthcheck(httpProbe(service.port, service.healthCheck.path, service.healthCheck.timeoutSeconds), service.healthCheck),
@@ -330,8 +416,9 @@ export class DockerBackend implements EnvironmentBackend {
                 waitTimeout: service.healthCheck.startPeriodSeconds + service.healthCheck.intervalSeconds * (service.healthCheck.unhealthyThreshold + 2) + 60,
                 labels: [...this.labels, { label: "com.dygsom.service", value: service.name }],
                 ...logOptions,
-            }, { parent: scope.parent, dependsOn: [...this.dataContainers, ...dependsOn] });
-        });
+            }, this.options(scope.parent, { dependsOn: [...this.dataContainers, ...dependsOn, ...(previous ? [previous] : [])] }));
+            containers.push(container);
+        }
         this.appContainers.set(service.name, containers);
         return containers;
     }
@@ -341,11 +428,11 @@ export class DockerBackend implements EnvironmentBackend {
     }
 
     /** Images are pulled once per reference and kept on the host when the stack is destroyed. */
-    private image(reference: string, parent: pulumi.Resource): docker.RemoteImage {
+    image(reference: string, parent: pulumi.Resource): docker.RemoteImage {
         const existing = this.images.get(reference);
         if (existing) return existing;
         const name = `${this.scope.name}-image-${reference.replace(/[^A-Za-z0-9]+/g, "-").replace(/-+$/, "")}`;
-        const image = new docker.RemoteImage(name, { name: reference, keepLocally: true }, { parent });
+        const image = new docker.RemoteImage(name, { name: reference, keepLocally: true }, this.options(parent));
         this.images.set(reference, image);
         return image;
     }
@@ -354,8 +441,8 @@ export class DockerBackend implements EnvironmentBackend {
      * Named volumes hold the data. They outlive `pulumi destroy` (retainOnDelete), like
      * `docker compose down` without `-v`, and carry `protect` when the stack protects stateful resources.
      */
-    private volume(name: string, parent: pulumi.Resource): docker.Volume {
-        return new docker.Volume(name, { name, labels: this.labels }, { parent, protect: this.spec.protect, retainOnDelete: true });
+    volume(name: string, parent: pulumi.Resource): docker.Volume {
+        return new docker.Volume(name, { name, labels: this.labels }, this.options(parent, { protect: this.spec.protect, retainOnDelete: true }));
     }
 
     /**
@@ -397,9 +484,12 @@ export class DockerBackend implements EnvironmentBackend {
             healthcheck: healthcheck(["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9100/metrics"], monitoringTiming),
             labels: this.labels,
             ...logOptions,
-        }, { parent: scope.parent });
+        }, this.options(scope.parent));
     }
 }
+
+/** The Prometheus job that scrapes the api through nginx. */
+export const edgeJob = "edge";
 
 /** The rule inputs of the dev stack: the catalogue on its thresholds, the app's metric names, each service's memory limit. */
 export function dockerRuleInputs(spec: EnvironmentSpec): RuleInputs {
@@ -408,6 +498,7 @@ export function dockerRuleInputs(spec: EnvironmentSpec): RuleInputs {
         metrics: spec.monitoring.metrics,
         apiJob: spec.services.api.name,
         services: Object.values(spec.services).map((s) => ({ job: s.name, memoryMiB: s.memory })),
+        ...(spec.docker.loadBalancer.enabled ? { extraHealthJobs: [edgeJob] } : {}),
         missingMetricMinutes: spec.monitoring.thresholds.missingMetricMinutes,
     };
 }

@@ -7,6 +7,8 @@ export interface ScrapeTarget {
     job: string;
     hosts: string[];
     port: number;
+    /** Keep only the scrape's own series (`up`, `scrape_*`): the target's samples are read from another job. */
+    upOnly?: boolean;
 }
 
 /** prometheus.yml: scrape every app container, evaluate the alert rules, send alerts to Alertmanager. */
@@ -22,6 +24,7 @@ export function prometheusConfig(targets: ScrapeTarget[], alertmanagerHost: stri
                 job_name: t.job,
                 metrics_path: "/metrics",
                 static_configs: [{ targets: t.hosts.map((h) => `${h}:${t.port}`) }],
+                ...(t.upOnly ? { metric_relabel_configs: [{ source_labels: ["__name__"], regex: ".+", action: "drop" }] } : {}),
             })),
         ],
     });
@@ -42,6 +45,8 @@ export interface RuleInputs {
     /** Every app service's job and memory limit (MiB). */
     services: { job: string; memoryMiB: number }[];
     missingMetricMinutes: number;
+    /** Jobs besides the services whose targets the health alert watches (the load balancer's). */
+    extraHealthJobs?: string[];
 }
 
 interface PrometheusRule {
@@ -88,7 +93,7 @@ export function prometheusRules(inputs: RuleInputs): PrometheusRule[] {
                 rules.push({ ...base, expr: `histogram_quantile(0.95, sum by (le) (rate(${m.requestDuration}_bucket${api}[${rateWindow}]))) ${op} ${alert.threshold}` });
                 break;
             case "healthCheckFailing":
-                rules.push({ ...base, expr: `min by (job) (up{job=~"${inputs.services.map((s) => s.job).join("|")}"}) == 0` });
+                rules.push({ ...base, expr: `min by (job) (up{job=~"${[...inputs.services.map((s) => s.job), ...(inputs.extraHealthJobs ?? [])].join("|")}"}) == 0` });
                 break;
             case "databaseConnectionErrors":
                 rules.push({ ...base, expr: `${rate(m.dbConnectionErrors)} * 60 ${op} ${alert.threshold}` });

@@ -186,6 +186,13 @@ function jsonContract(property: string, contract: (document: string) => string |
 
 const tf = (path: string) => `hashicorp/terraform-provider-aws ${path}`;
 const doTf = (path: string) => `digitalocean/terraform-provider-digitalocean ${path}`;
+const tlsTf = (path: string) => `hashicorp/terraform-provider-tls ${path}`;
+/** Key usages the tls provider accepts. Source: hashicorp/terraform-provider-tls internal/provider/common_cert.go (keyUsages, extendedKeyUsages). */
+const tlsKeyUsages = [
+    "digital_signature", "content_commitment", "key_encipherment", "data_encipherment", "key_agreement", "cert_signing", "crl_signing", "encipher_only", "decipher_only",
+    "any_extended", "server_auth", "client_auth", "code_signing", "email_protection", "ipsec_end_system", "ipsec_tunnel", "ipsec_user", "timestamping", "ocsp_signing",
+    "microsoft_server_gated_crypto", "netscape_server_gated_crypto", "microsoft_commercial_code_signing", "microsoft_kernel_code_signing",
+];
 
 // ELBv2 load balancer and target group names: 1-32 alphanumerics and hyphens, not starting or ending with a hyphen.
 // Source: hashicorp/terraform-provider-aws internal/service/elbv2/validate.go (validName, validTargetGroupName);
@@ -247,6 +254,27 @@ export const providerRules: Readonly<Record<string, readonly ProviderRule[]>> = 
     ],
     "random:index/randomId:RandomId": [
         required(["byteLength"], "hashicorp/terraform-provider-random internal/provider/resource_id.go (byte_length: Required)"),
+    ],
+
+    // ---- tls (hashicorp/terraform-provider-tls): the docker load balancer's self-signed first-run certificate ----
+    "tls:index/privateKey:PrivateKey": [
+        required(["algorithm"], tlsTf("internal/provider/resource_private_key.go (algorithm: Required)")),
+        oneOf("algorithm", ["RSA", "ECDSA", "ED25519"], tlsTf("internal/provider/types.go (supportedAlgorithms), resource_private_key.go (algorithm: OneOf)")),
+        oneOf("ecdsaCurve", ["P224", "P256", "P384", "P521"], tlsTf("internal/provider/types.go (supportedECDSACurves), resource_private_key.go (ecdsa_curve: OneOf)")),
+    ],
+    "tls:index/selfSignedCert:SelfSignedCert": [
+        required(["privateKeyPem", "validityPeriodHours", "allowedUses"], tlsTf("internal/provider/resource_self_signed_cert.go (private_key_pem, validity_period_hours, allowed_uses: Required)")),
+        rule("allowed-uses", tlsTf("internal/provider/common_cert.go (keyUsages, extendedKeyUsages: supportedKeyUsagesStr)"), ({ inputs }) => {
+            const unknownUses = (Array.isArray(inputs.allowedUses) ? inputs.allowedUses : []).filter((use) => typeof use === "string" && !tlsKeyUsages.includes(use));
+            return unknownUses.length > 0 ? `Attribute allowed_uses[Value(${JSON.stringify(unknownUses[0])})] value must be one of: ${tlsKeyUsages.map((u) => `"${u}"`).join(", ")}` : undefined;
+        }),
+        rule("validity", tlsTf("internal/provider/resource_self_signed_cert.go (validity_period_hours, early_renewal_hours: int64validator.AtLeast(0))"), ({ inputs }) => {
+            for (const property of ["validityPeriodHours", "earlyRenewalHours"]) {
+                const value = inputs[property];
+                if (typeof value === "number" && value < 0) return `Attribute ${tfName(property)} value must be at least 0, got: ${value}`;
+            }
+            return undefined;
+        }),
     ],
 
     // ---- AWS: networking ----

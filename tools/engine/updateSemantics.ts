@@ -52,6 +52,13 @@ const appComponents = ["services", "workers", "jobs", "staticSites", "functions"
 export const updateSemantics: Readonly<Record<string, UpdateSemantics>> = {
     "random:index/randomPassword:RandomPassword": { replaceOn: ["*"], source: "hashicorp/terraform-provider-random internal/provider/resource_password.go (every attribute RequiresReplace)" },
     "random:index/randomString:RandomString": { replaceOn: ["*"], source: "hashicorp/terraform-provider-random internal/provider/resource_string.go (every attribute RequiresReplace)" },
+    // Every argument of a key replaces it; a certificate is replaced on any subject, use or validity change, and read
+    // back once it is in its early-renewal window (ready_for_renewal), which a real `pulumi up` turns into a replacement.
+    "tls:index/privateKey:PrivateKey": { replaceOn: ["*"], source: "hashicorp/terraform-provider-tls internal/provider/resource_private_key.go (algorithm, rsa_bits, ecdsa_curve: RequiresReplace)" },
+    "tls:index/selfSignedCert:SelfSignedCert": {
+        replaceOn: ["privateKeyPem", "validityPeriodHours", "allowedUses", "dnsNames", "ipAddresses", "uris", "subject", "isCaCertificate", "maxPathLength", "setSubjectKeyId", "setAuthorityKeyId"],
+        source: "hashicorp/terraform-provider-tls internal/provider/resource_self_signed_cert.go (RequiresReplace plan modifiers; early_renewal_hours updates in place)",
+    },
     "random:index/randomId:RandomId": { replaceOn: ["*"], source: "hashicorp/terraform-provider-random internal/provider/resource_id.go (every attribute RequiresReplace)" },
 
     "aws:ec2/vpc:Vpc": { replaceOn: ["cidrBlock", "instanceTenancy", "ipv4IpamPoolId"], source: tf("internal/service/ec2/vpc_.go") },

@@ -134,22 +134,43 @@ export function describeArchitecture(resources: ReportResource[]): Architecture 
         }
         for (const alert of arrayInput(spec.alerts)) addDestinations(arch, recordInput(recordInput(alert)?.destinations));
     }
+    const replicaCounts = new Map<string, number>();
     for (const c of ofType("docker:index/container:Container")) {
         const kind = kindOf(c);
         const published = arrayInput(c.inputs.ports).map((p) => recordInput(p)).filter((p) => p && numberInput(p.external) !== undefined);
         const label = stringInput(c.inputs.name) ?? c.name;
-        if (kind === "app") {
-            const isEdge = /nginx|proxy|edge/.test(label);
-            const box = { id: id("svc", label), label: `${serviceName(label)} (container)`, detail: [`memory ${numberInput(c.inputs.memory) ?? "?"} MB`, ...published.map((p) => `published on ${stringInput(p?.ip) ?? "0.0.0.0"}:${numberInput(p?.external)}`)], public: published.length > 0 };
-            if (isEdge) arch.edge.push(box);
-            else arch.services.push(box);
+        // A one-shot container (restart "no": a volume's owner set once) is not part of the running system.
+        if (stringInput(c.inputs.restart) === "no") continue;
+        const short = label.replace(/^.*-(app|cache|db|monitoring)-/, "");
+        if (kind === "app" && /jaeger/.test(short)) {
+            arch.monitoring.push({ id: id("mon", label), label: short, detail: published.map((p) => `${stringInput(p?.ip) ?? "0.0.0.0"}:${numberInput(p?.external)}`) });
+        } else if (kind === "app") {
+            const isEdge = /nginx|proxy|edge|^lb$/.test(short);
+            const memory = `memory ${numberInput(c.inputs.memory) ?? "?"} MB`;
+            const ports = published.map((p) => `published on ${stringInput(p?.ip) ?? "0.0.0.0"}:${numberInput(p?.external)}`);
+            // Replicas (api-1, api-2, …) are one box: the service, how many, and what each has.
+            const service = short.replace(/-\d+$/, "");
+            const replicas = (replicaCounts.get(service) ?? 0) + 1;
+            replicaCounts.set(service, replicas);
+            const existing = arch.services.find((s) => s.id === id("svc", `replicas-${service}`));
+            if (isEdge) {
+                arch.edge.push({ id: id("svc", label), label: "nginx load balancer (container)", detail: [memory, ...ports] });
+            } else if (existing && replicas > 1) {
+                existing.label = `${service} (${replicas} containers)`;
+                existing.detail = [`${replicas} × ${memory}`, ...existing.detail.slice(1), ...ports];
+                existing.public = existing.public || ports.length > 0;
+            } else {
+                arch.services.push({ id: id("svc", replicas > 1 || short !== service ? `replicas-${service}` : label), label: `${service} (container)`, detail: [memory, ...ports], public: ports.length > 0 });
+            }
         } else if (kind === "database" || kind === "cache") {
             const backup = /backup/.test(label);
-            arch.data.push({ id: id("data", label), label: `${backup ? "backup job" : kind === "database" ? "PostgreSQL" : "Redis"} (container ${label})`, detail: arrayInput(c.inputs.mounts).map((m) => `volume ${stringInput(recordInput(m)?.source) ?? "?"}`), kind: backup ? "storage" : kind });
+            arch.data.push({ id: id("data", label), label: `${backup ? "backup job" : kind === "database" ? "PostgreSQL" : /sentinel/.test(short) ? "Redis Sentinel" : "Redis"} (container ${label})`, detail: arrayInput(c.inputs.mounts).map((m) => `volume ${stringInput(recordInput(m)?.source) ?? "?"}`), kind: backup ? "storage" : kind });
         } else if (kind === "monitoring") {
             arch.monitoring.push({ id: id("mon", label), label: label.replace(/^.*-monitoring-/, ""), detail: published.map((p) => `127.0.0.1:${numberInput(p?.external)}`) });
         }
     }
+    // Behind nginx the api replicas publish nothing: they are what the load balancer forwards to.
+    if (backend === "docker" && arch.edge.some((e) => e.label.startsWith("nginx"))) for (const s of arch.services) if (/^api /.test(s.label)) s.public = true;
     if (backend === "docker" && arch.edge.length === 0) {
         const exposed = arch.services.filter((s) => s.public);
         arch.edge.push({ id: "edge_host", label: "host port (no load balancer)", detail: exposed.map((s) => s.detail.find((d) => d.startsWith("published")) ?? "").filter(Boolean) });

@@ -168,6 +168,8 @@ export function estimateCost(resources: ReportResource[], config: Record<string,
         const pkg = packageOf(r.type);
         if (pkg === "random") continue;
         if (pkg === "docker") continue;
+        // Keys and certificates the tls provider makes locally (the selfhosted stack's first-run pair): no charge.
+        if (pkg === "tls") continue;
         if (noChargeOfTheirOwn[r.type]) continue;
         const inputs = r.inputs;
         switch (r.type) {

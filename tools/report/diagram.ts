@@ -51,7 +51,8 @@ export function architectureDot(stack: string, arch: Architecture): string {
     if (arch.monitoring.length) cluster("monitoring", "monitoring", "#f7f0fb", () => arch.monitoring.forEach((b) => out.push(node(b, 'fillcolor="#efe3f7"'))));
     if (arch.destinations.length) cluster("destinations", "alert destinations", "#fbeeee", () => arch.destinations.forEach((b) => out.push(node(b, 'shape=ellipse fillcolor="#f9dede"'))));
 
-    const protocol = arch.backend === "docker" ? "HTTP" : "HTTPS";
+    // A docker stack speaks HTTPS where its edge publishes 443 (the selfhosted stack's nginx), else plain HTTP on loopback.
+    const protocol = arch.backend === "docker" && !arch.edge.some((e) => e.detail.some((d) => d.endsWith(":443"))) ? "HTTP" : "HTTPS";
     for (const e of arch.edge) out.push(`  clients -> ${e.id} [label="${protocol}"];`);
     const publicServices = arch.services.filter((s) => s.public);
     for (const e of arch.edge) for (const s of publicServices) if (s.id !== e.id) out.push(`  ${e.id} -> ${s.id};`);

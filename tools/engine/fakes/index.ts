@@ -12,7 +12,21 @@ export function fakeProviderOutputs(args: MockResourceArgs): Record<string, unkn
     if (args.type.startsWith("aws:")) return awsOutputs(args);
     if (args.type.startsWith("digitalocean:")) return digitalOceanOutputs(args);
     if (args.type.startsWith("docker:")) return dockerOutputs(args);
+    if (args.type.startsWith("tls:")) return tlsOutputs(args);
     return {};
+}
+
+/** PEM-shaped stand-ins: the real provider generates the key and signs the certificate. */
+function tlsOutputs(args: MockResourceArgs): Record<string, unknown> {
+    const pem = (label: string) => `-----BEGIN ${label}-----\nZmFrZS0ke2FyZ3MubmFtZX0=\n-----END ${label}-----\n`;
+    switch (args.type) {
+        case "tls:index/privateKey:PrivateKey":
+            return { privateKeyPem: pem("PRIVATE KEY"), publicKeyPem: pem("PUBLIC KEY"), publicKeyOpenssh: "ecdsa-sha2-nistp256 ZmFrZQ==" };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+            return { certPem: pem("CERTIFICATE"), readyForRenewal: false, validityStartTime: "2026-01-01T00:00:00Z", validityEndTime: "2027-01-01T00:00:00Z" };
+        default:
+            return {};
+    }
 }
 
 function randomOutputs(args: MockResourceArgs): Record<string, unknown> {
