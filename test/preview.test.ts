@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { repoRoot } from "../tools/engine/stackFiles";
-import { orphanedPolicyPacks, runPreviewCli } from "./cli";
+import { processesOfRun, runPreviewCli, startPreview } from "./cli";
 
 interface PreviewDocument {
     stack: string;
@@ -72,6 +72,10 @@ describe("offline preview CLI", function () {
         const documents = JSON.parse(run.stdout) as { stack: string; policyViolations: { enforcementLevel: string }[] }[];
         expect(documents.map((d) => d.stack)).to.deep.equal(["dev", "production", "staging"]);
         for (const d of documents) expect(d.policyViolations.filter((v) => v.enforcementLevel === "mandatory"), d.stack).to.deep.equal([]);
+        // Production's paging key is in no committed file: a placeholder stands in, said in one line with the command to set it.
+        const notice = run.stderr.split("\n").filter((line) => line.startsWith("[production] not set: fraud-platform:pagerDutyIntegrationKey"));
+        expect(notice, run.stderr).to.have.length(1);
+        expect(notice[0]).to.include("pulumi config set --secret pagerDutyIntegrationKey <value> --stack production");
     });
 
     it("prints the dev stack as one JSON document: network, both data volumes, six or more containers with health checks", async () => {
@@ -111,7 +115,28 @@ describe("offline preview CLI", function () {
         expect(run.stderr).to.include("fraud-platform:backend").and.include('"azure"');
         expect(run.stderr).to.include("fraud-platform:database.backupRetentionDays").and.include("got -1");
         // The pack started before the program ran (and failed) ended with the CLI.
-        expect(orphanedPolicyPacks()).to.deep.equal([]);
+        expect(processesOfRun(run.runId)).to.deep.equal([]);
+    });
+
+    it("a preview killed by a signal (SIGTERM, or SIGKILL that no handler sees) leaves none of its policy-pack processes behind", async () => {
+        const until = async (condition: () => boolean, ms: number, what: string) => {
+            const deadline = Date.now() + ms;
+            while (!condition()) {
+                if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+        };
+        await Promise.all(
+            (["SIGTERM", "SIGKILL"] as const).map(async (signal) => {
+                const { child, runId } = startPreview(["--stack", "dev"]);
+                const closed = new Promise((resolve) => child.once("close", resolve));
+                const packs = () => processesOfRun(runId).filter((p) => p.args.includes("run-policy-pack"));
+                await until(() => packs().length > 0, 60_000, `${signal}: the preview's policy pack to start`);
+                child.kill(signal);
+                await closed;
+                await until(() => processesOfRun(runId).length === 0, 60_000, `${signal}: the pack to end with the preview (left: ${JSON.stringify(processesOfRun(runId))})`);
+            }),
+        );
     });
 
     it("stands a placeholder secret in for each secure value, says so, and prints secrets as [secret]", async () => {

@@ -38,6 +38,15 @@ function parseArguments(argv: string[]) {
     });
 }
 
+/** One line: which required secrets the file lacks, that placeholders stand in, and the command that sets each for real. */
+function standInNotice(stack: string, keys: readonly string[]): string {
+    const commands = keys.map((key) => `pulumi config set --secret ${key.slice(key.indexOf(":") + 1)} <value> --stack ${stack}`);
+    return (
+        `[${stack}] not set: ${keys.join(", ")} (required secret${keys.length === 1 ? "" : "s"}); this offline preview stands in a placeholder, ` +
+        `\`pulumi up\` needs the real value: ${commands.join("; ")}`
+    );
+}
+
 /** Exit codes: 0 the preview passed, 1 the input was refused (arguments, stack file, config, mandatory policies). */
 async function main(argv: string[]): Promise<number> {
     let values: ReturnType<typeof parseArguments>["values"];
@@ -90,7 +99,8 @@ async function main(argv: string[]): Promise<number> {
     let exitCode = 0;
     const readable = stacks.filter((stack) => {
         try {
-            readStackConfig(stack, repoRoot, stackFile(stack));
+            const file = readStackConfig(stack, repoRoot, stackFile(stack));
+            if (file.standIns.length > 0) process.stderr.write(`${standInNotice(stack, file.standIns)}\n`);
             return true;
         } catch (error) {
             if (!(error instanceof StackFileError)) throw error;
