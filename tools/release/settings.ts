@@ -3,7 +3,7 @@
  * the REST API's own shape (DeploymentSettings), validated here, compared with what Pulumi Cloud has
  * (`settings diff`) and sent through the API's Patch Settings (`settings push`).
  *
- * Why a file of our own: Pulumi CLI 3.251.0 removed `Pulumi.<stack>.deploy.yaml` and the
+ * Why a file of our own: Pulumi CLI 3.251.0 removed the per-stack settings file the CLI read and the
  * `pulumi deployment …` commands that read it (pulumi/pulumi#23480), and the pulumiservice provider's
  * DeploymentSettings has no tag trigger. The REST API has all of it:
  *   https://www.pulumi.com/docs/reference/cloud-rest-api/schema/deploymentsettings/
