@@ -19,7 +19,12 @@ export interface CliRun {
  * CLI's processes use the second core while the in-process tests use the first; a test awaits its run.
  */
 export function runPreviewCli(...args: string[]): Promise<CliRun> {
-    const run = queue.then(() => spawnPreview(args));
+    return inPreviewQueue(() => spawnPreview(args));
+}
+
+/** Runs a task that starts preview processes in the same queue, so it does not compete with the queued runs for the cores. */
+export function inPreviewQueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = queue.then(task);
     queue = run.then(() => undefined, () => undefined);
     return run;
 }
