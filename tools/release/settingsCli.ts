@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { DeploymentsClient, defaultBackendUrl, type RetryPolicy } from "./deploymentsClient";
-import { formatChanges, planSettings, pushSettings, settingsFilePath } from "./settings";
+import { formatChanges, planSettings, pushSettings, readSettingsFile, settingsFilePath } from "./settings";
 
 export const settingsUsage = `  npm run release -- settings diff|push --stack <stack> [--org <org>]
 `;
@@ -41,6 +41,8 @@ export async function settingsMain(argv: string[], io: SettingsIo): Promise<numb
     if (stack === undefined || stack === "") throw new SettingsUsageError("--stack is required");
     const organization = parsed.values.org ?? io.env.PULUMI_ORG ?? "";
     if (organization === "") throw new SettingsUsageError("the Pulumi organization is required: --org or PULUMI_ORG");
+    // The file is checked first: a mistake in it needs no token to be found.
+    readSettingsFile(stack, io.repoRoot);
     const token = io.env.PULUMI_ACCESS_TOKEN ?? "";
     if (token === "") throw new SettingsSetupError("PULUMI_ACCESS_TOKEN is not set: create a token in Pulumi Cloud (Personal access tokens, or an organization token) and export it");
     const client = new DeploymentsClient({
