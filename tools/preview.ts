@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import type * as OfflinePreview from "./engine/offlinePreview";
 import { PolicyConfigError, readPolicyPackConfig } from "./engine/policyConfig";
 import { spawnPolicyPack } from "./engine/policyProcess";
-import { displayPath, listStacks, readStackConfig, repoRoot, StackFileError } from "./engine/stackFiles";
+import { displayPath, listStacks, readStackConfig, repoRoot, StackFileError, standInNotice } from "./engine/stackFiles";
 import { runCliMain } from "./cliMain";
 
 const usage =
@@ -45,15 +45,6 @@ function parseArguments(argv: string[]) {
         },
         allowPositionals: false,
     });
-}
-
-/** One line: which required secrets the file lacks, that placeholders stand in, and the command that sets each for real. */
-function standInNotice(stack: string, keys: readonly string[]): string {
-    const commands = keys.map((key) => `pulumi config set --secret ${key.slice(key.indexOf(":") + 1)} <value> --stack ${stack}`);
-    return (
-        `[${stack}] not set: ${keys.join(", ")} (required secret${keys.length === 1 ? "" : "s"}); this offline preview stands in a placeholder, ` +
-        `\`pulumi up\` needs the real value: ${commands.join("; ")}`
-    );
 }
 
 /** Exit codes: 0 the preview passed, 1 the input was refused (stack file, config, mandatory policies), 2 mistyped arguments. */

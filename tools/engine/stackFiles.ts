@@ -114,6 +114,15 @@ export function readStackConfig(stack: string, dir = repoRoot, stackFile = path.
     return { project: project.name, stack, config, secretKeys, placeholders, standIns, file: shown };
 }
 
+/** One line: which required secrets the file lacks, that placeholders stand in, and the command that sets each for real. */
+export function standInNotice(stack: string, keys: readonly string[]): string {
+    const commands = keys.map((key) => `pulumi config set --secret ${key.slice(key.indexOf(":") + 1)} <value> --stack ${stack}`);
+    return (
+        `[${stack}] not set: ${keys.join(", ")} (required secret${keys.length === 1 ? "" : "s"}); offline, a placeholder stands in, ` +
+        `\`pulumi up\` needs the real value: ${commands.join("; ")}`
+    );
+}
+
 /** A path as a person would type it: relative to the working directory when inside it. */
 export function displayPath(file: string): string {
     const relative = path.relative(process.cwd(), file);
