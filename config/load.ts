@@ -154,7 +154,7 @@ export function loadEnvironmentSpec(raw: RawStackConfig): EnvironmentSpec {
         for (const issue of parsed.error.issues) problems.push(...describeIssue(namespace, coerced, issue));
     }
     // Rules across keys run on the raw input too, so one run reports every problem.
-    problems.push(...crossFieldProblems(namespace, coerced, raw.secretKeys));
+    problems.push(...crossFieldProblems(namespace, coerced, raw.secretKeys, raw.stack));
     problems.push(...providerRegionProblems(namespace, coerced, raw.values["aws:region"]));
     if (raw.update) problems.push(...placeholderProblems(namespace, coerced));
     const reported = oneProblemPerKey(problems, namespace, misplaced, raw.secretKeys);
@@ -370,7 +370,7 @@ function resolveService(name: ServiceName, given: StackConfig["services"][Servic
  * Rules that span keys or depend on the environment; the schema checks each key alone. They read the
  * raw input defensively (a key of the wrong type is the schema's problem, reported once, there).
  */
-function crossFieldProblems(namespace: string, input: Record<string, unknown>, secretKeys: ReadonlySet<string>): ConfigProblem[] {
+function crossFieldProblems(namespace: string, input: Record<string, unknown>, secretKeys: ReadonlySet<string>, stack: string): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const add = (path: (string | number)[], allowed: string) =>
         problems.push({ key: keyName(namespace, path), given: show(valueAt(input, path)), allowed });
@@ -420,7 +420,8 @@ function crossFieldProblems(namespace: string, input: Record<string, unknown>, s
             given: undefined,
             allowed:
                 "production needs a paging destination: set pagerDutyIntegrationKey (or slackWebhookUrl) as a secret, " +
-                "`pulumi config set --secret pagerDutyIntegrationKey <key>`",
+                `\`pulumi config set --secret pagerDutyIntegrationKey <32-character integration key> --stack ${stack}\` ` +
+                "(or import a Pulumi ESC environment that sets it: docs/configuration.md, \"Secrets\")",
         });
     }
     return problems;

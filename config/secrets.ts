@@ -16,6 +16,34 @@ export const secretConfigPaths: readonly { path: readonly string[]; placeholder:
 /** The stand-ins above for the docker load balancer's TLS pair, which the config edge takes without parsing them. */
 export const tlsPlaceholders = { certificate: "preview-placeholder-certificate", privateKey: "preview-placeholder-private-key" } as const;
 
+/**
+ * Required secrets a stack file does not set: production pages someone (config/load.ts refuses it without a
+ * paging destination; on DigitalOcean through Slack or paging e-mails, config/digitalocean.ts). No committed
+ * file may carry them, not even as a `secure:` stand-in that nothing can decrypt, so the offline tools
+ * (preview, report, tests) stand a placeholder in for each one and say so; `pulumi up` still refuses.
+ * `config` is the stack's config without namespace, as written in the file.
+ */
+export function missingRequiredSecrets(config: Readonly<Record<string, unknown>>): { path: readonly string[]; placeholder: string }[] {
+    if (config.environment !== "production") return [];
+    const set = (key: string) => config[key] !== undefined && config[key] !== null && config[key] !== "";
+    if (movedSecretPaths.some(({ from }) => valueIn(config, from) !== undefined)) return []; // the edge explains the move instead
+    const pick = (key: string) => secretConfigPaths.filter((s) => s.path.length === 1 && s.path[0] === key);
+    if (config.backend === "digitalocean") {
+        const pagingEmails = valueIn(config, ["digitalocean", "pagingEmails"]);
+        return set("slackWebhookUrl") || (Array.isArray(pagingEmails) && pagingEmails.length > 0) ? [] : pick("slackWebhookUrl");
+    }
+    return set("pagerDutyIntegrationKey") || set("slackWebhookUrl") ? [] : pick("pagerDutyIntegrationKey");
+}
+
+function valueIn(config: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
+    let at: unknown = config;
+    for (const segment of path) {
+        if (at === null || typeof at !== "object" || Array.isArray(at)) return undefined;
+        at = (at as Record<string, unknown>)[segment];
+    }
+    return at;
+}
+
 /** Where the secrets lived before each got a top-level key of its own; the edge explains the move. */
 export const movedSecretPaths: readonly { from: readonly string[]; to: string }[] = [
     { from: ["monitoring", "slackWebhookUrl"], to: "slackWebhookUrl" },

@@ -109,7 +109,7 @@ describe("stack config validation", () => {
         const missing = refusedProblems(raw({ environment: "production", backend: "aws" }));
         expect(missing.map((p) => p.key)).to.deep.equal([`${ns}:pagerDutyIntegrationKey`]);
         expect(missing[0].given).to.equal(undefined);
-        expect(missing[0].allowed).to.include("pulumi config set --secret");
+        expect(missing[0].allowed).to.include("`pulumi config set --secret pagerDutyIntegrationKey <32-character integration key> --stack test`");
 
         const plain = refusedProblems(raw({ pagerDutyIntegrationKey: "0123456789abcdef0123456789abcdef" }));
         expect(plain.map((p) => p.key)).to.deep.equal([`${ns}:pagerDutyIntegrationKey`]);

@@ -46,15 +46,23 @@ describe("offline preview CLI: stack files that are not valid YAML", function ()
 describe("offline preview CLI: mistakes in the arguments", function () {
     this.timeout(120_000);
     const unknownRun = preview("--stak", "dev");
+    const stackTypoRun = preview("--stack", "prodution");
+    const positionalRun = preview("production");
     const missingRun = preview("--stack", "dev", "--policy-pack-config", path.join(os.tmpdir(), "no-such-policy-config.json"));
-    it("an unknown option and an unreadable --policy-pack-config: exit 1, a message, no stack trace", async () => {
+    it("mistyped arguments (an unknown option, a stack that does not exist, a bare word) print the usage and exit 2; an unreadable file exits 1; never a stack trace", async () => {
         const unknown = await unknownRun;
-        expect(unknown.status, unknown.output).to.equal(1);
+        expect(unknown.status, unknown.output).to.equal(2);
         expect(unknown.output).to.include("Unknown option '--stak'").and.include("usage:");
+        const stackTypo = await stackTypoRun;
+        expect(stackTypo.status, stackTypo.output).to.equal(2);
+        expect(stackTypo.output).to.include("No Pulumi.<stack>.yaml for: prodution. Stacks here: dev, production, staging").and.include("usage:");
+        const positional = await positionalRun;
+        expect(positional.status, positional.output).to.equal(2);
+        expect(positional.output).to.include("usage:");
         const missing = await missingRun;
         expect(missing.status, missing.output).to.equal(1);
         expect(missing.output).to.include("--policy-pack-config").and.include("ENOENT");
-        for (const run of [unknown, missing]) expect(run.output).to.not.match(stackTrace);
+        for (const run of [unknown, stackTypo, positional, missing]) expect(run.output).to.not.match(stackTrace);
     });
 });
 

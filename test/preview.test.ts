@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { repoRoot } from "../tools/engine/stackFiles";
-import { orphanedPolicyPacks, runPreviewCli } from "./cli";
+import { inPreviewQueue, processesOfRun, runPreviewCli, startPreview } from "./cli";
 
 interface PreviewDocument {
     stack: string;
@@ -37,7 +37,8 @@ describe("offline preview CLI", function () {
     const threeDayBackups = runPreviewCli(
         "--stack", "production", "--file", stackCopy("production", (config) => { config["fraud-platform:database"] = { backupRetentionDays: 3 }; }), "--json",
     );
-    const everyStack = runPreviewCli("--json");
+    const everyStackFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fraud-preview-")), "stacks.json");
+    const everyStack = runPreviewCli("--json", "--out", everyStackFile);
     const devJson = runPreviewCli("--stack", "dev", "--json");
     const devTree = runPreviewCli("--stack", "dev");
     const broken = runPreviewCli(
@@ -66,12 +67,18 @@ describe("offline preview CLI", function () {
         expect(run.stderr).to.include("rds-backup-retention");
     });
 
-    it("previews every committed stack with the pack and no mandatory violation", async () => {
+    it("previews every committed stack with the pack and no mandatory violation, the JSON into --out", async () => {
         const run = await everyStack;
         expect(run.status, run.stderr).to.equal(0);
-        const documents = JSON.parse(run.stdout) as { stack: string; policyViolations: { enforcementLevel: string }[] }[];
+        // --out: the document goes to the file, nothing to stdout (no npm banner can get in the way).
+        expect(run.stdout).to.equal("");
+        const documents = JSON.parse(fs.readFileSync(everyStackFile, "utf8")) as { stack: string; policyViolations: { enforcementLevel: string }[] }[];
         expect(documents.map((d) => d.stack)).to.deep.equal(["dev", "production", "selfhosted", "staging"]);
         for (const d of documents) expect(d.policyViolations.filter((v) => v.enforcementLevel === "mandatory"), d.stack).to.deep.equal([]);
+        // Production's paging key is in no committed file: a placeholder stands in, said in one line with the command to set it.
+        const notice = run.stderr.split("\n").filter((line) => line.startsWith("[production] not set: fraud-platform:pagerDutyIntegrationKey"));
+        expect(notice, run.stderr).to.have.length(1);
+        expect(notice[0]).to.include("a placeholder stands in").and.include("pulumi config set --secret pagerDutyIntegrationKey <value> --stack production");
     });
 
     it("prints the dev stack as one JSON document: network, both data volumes, six or more containers with health checks", async () => {
@@ -111,7 +118,32 @@ describe("offline preview CLI", function () {
         expect(run.stderr).to.include("fraud-platform:backend").and.include('"azure"');
         expect(run.stderr).to.include("fraud-platform:database.backupRetentionDays").and.include("got -1");
         // The pack started before the program ran (and failed) ended with the CLI.
-        expect(orphanedPolicyPacks()).to.deep.equal([]);
+        expect(processesOfRun(run.runId)).to.deep.equal([]);
+    });
+
+    // Queued like the other runs (started when mocha loads this file), awaited by its test below.
+    const killedBySignal = inPreviewQueue(() =>
+        Promise.all(
+            (["SIGTERM", "SIGKILL"] as const).map(async (signal) => {
+                const until = async (condition: () => boolean, ms: number, what: string) => {
+                    const deadline = Date.now() + ms;
+                    while (!condition()) {
+                        if (Date.now() > deadline) throw new Error(`${signal}: timed out waiting for ${what}`);
+                        await new Promise((resolve) => setTimeout(resolve, 50));
+                    }
+                };
+                const { child, runId } = startPreview(["--stack", "dev"]);
+                const closed = new Promise((resolve) => child.once("close", resolve));
+                await until(() => processesOfRun(runId).some((p) => p.args.includes("run-policy-pack")), 60_000, "the preview's policy pack to start");
+                child.kill(signal);
+                await closed;
+                await until(() => processesOfRun(runId).length === 0, 60_000, `the pack to end with the preview (left: ${JSON.stringify(processesOfRun(runId))})`);
+            }),
+        ),
+    );
+
+    it("a preview killed by a signal (SIGTERM, or SIGKILL that no handler sees) leaves none of its policy-pack processes behind", async () => {
+        await killedBySignal;
     });
 
     it("stands a placeholder secret in for each secure value, says so, and prints secrets as [secret]", async () => {

@@ -19,7 +19,6 @@ import {
 import { DeploymentsApiError, DeploymentsClient } from "../tools/release/deploymentsClient";
 import { isAncestor, listTags, resolveCommit } from "../tools/release/git";
 import { buildDeploymentRecord, policyResultsFromPreview, stackResultSchema } from "../tools/release/record";
-import { tagTriggersDeployment } from "../tools/release/tagFilters";
 import { checkRelease, parseReleaseTag, ReleaseTagError } from "../tools/release/version";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -439,26 +438,6 @@ describe("release: deployment record", () => {
     });
 });
 
-const deploySettingsSchema = z.object({
-    settings: z.object({
-        sourceContext: z.object({ git: z.object({ repoUrl: z.string().url(), branch: z.literal("refs/heads/main"), repoDir: z.string() }) }),
-        gitHub: z.object({
-            repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
-            deployCommits: z.boolean(),
-            previewPullRequests: z.boolean(),
-            deployTags: z.boolean(),
-            tagFilters: z.array(z.string()).optional(),
-            paths: z.array(z.string()).optional(),
-        }),
-        operationContext: z.object({
-            preRunCommands: z.array(z.string()).min(1),
-            environmentVariables: z.record(z.string(), z.string()),
-            options: z.object({ skipInstallDependencies: z.boolean(), skipIntermediateDeployments: z.boolean() }),
-            oidc: z.object({ aws: z.object({ roleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/.+$/), sessionName: z.string(), duration: z.string() }) }).optional(),
-        }),
-    }),
-});
-
 const scripts = z.object({ scripts: z.record(z.string(), z.string()) }).parse(JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"))).scripts;
 
 /** The script names of every `npm run [--flags] <name>` in a shell text. */
@@ -469,42 +448,6 @@ function npmRunScripts(text: string): string[] {
 function readYaml(file: string): unknown {
     return parseYaml(fs.readFileSync(path.join(repoRoot, file), "utf8"));
 }
-
-describe("release: deployment settings files", () => {
-    const production = deploySettingsSchema.parse(readYaml("Pulumi.production.deploy.yaml")).settings;
-    const staging = deploySettingsSchema.parse(readYaml("Pulumi.staging.deploy.yaml")).settings;
-    const trigger = (settings: typeof production) => ({ deployTags: settings.gitHub.deployTags, tagFilters: settings.gitHub.tagFilters ?? [] });
-
-    it("production deploys final release tags only, never branch pushes", () => {
-        expect(production.gitHub.deployCommits).to.equal(false);
-        for (const tag of ["v1.4.2", "v10.0.0"]) expect(tagTriggersDeployment(trigger(production), tag), tag).to.equal(true);
-        for (const tag of ["v1.5.0-rc.1", "v1.5.0+build.7", "release-1", "v1.5"]) expect(tagTriggersDeployment(trigger(production), tag), tag).to.equal(false);
-    });
-
-    it("staging deploys pushes to main and no tag", () => {
-        expect(staging.gitHub.deployCommits).to.equal(true);
-        expect(tagTriggersDeployment(trigger(staging), "v1.4.2")).to.equal(false);
-    });
-
-    it("gets cloud credentials without long-lived keys: AWS through OIDC, DigitalOcean from ESC at run time", () => {
-        expect(production.operationContext.oidc?.aws.roleArn).to.match(/role\/fraud-platform-production/);
-        for (const settings of [production, staging]) {
-            const variables = Object.keys(settings.operationContext.environmentVariables);
-            expect(variables).not.to.include.members(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DIGITALOCEAN_TOKEN"]);
-        }
-        expect(staging.operationContext.preRunCommands.join("\n")).to.match(/pulumi env open .*DIGITALOCEAN_TOKEN.*>> \/PULUMI_ENV/);
-    });
-
-    it("pre-run commands validate the release tag, test and preview with the policy pack, using scripts that exist", () => {
-        const commands = production.operationContext.preRunCommands.join("\n");
-        expect(commands).to.include("PULUMI_CI_TAG_NAME").and.to.include("release -- validate --stack production");
-        expect(commands).to.include("npm test").and.to.include("npm run preview -- --stack production");
-        for (const settings of [production, staging]) {
-            for (const script of npmRunScripts(settings.operationContext.preRunCommands.join("\n"))) expect(scripts, script).to.have.property(script);
-        }
-        for (const stack of ["staging", "production"]) expect(fs.existsSync(path.join(repoRoot, `Pulumi.${stack}.yaml`)), stack).to.equal(true);
-    });
-});
 
 const workflowSchema = z.object({
     on: z.record(z.string(), z.unknown()),

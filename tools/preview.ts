@@ -3,24 +3,32 @@
  * what `pulumi preview --policy-pack policies` would register and report, with no cloud account and
  * no Pulumi CLI.
  *
- *   npm run preview -- [--stack <name>]... [--json]
+ *   npm run preview -- [--stack <name>]... [--json [--out <file>]]
  *   npm run preview -- --stack <name> --file <path/to/Pulumi.<name>.yaml> [--json]
  *   npm run preview -- --stack <name> --base <git ref | stack file> [--json]   (the plan: create/update/replace/delete)
  *
  * This entry loads only light modules before it starts the first stack's policy pack: the pack's start
  * (mostly loading @pulumi/pulumi) then overlaps with this process loading the program and the SDK.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type * as OfflinePreview from "./engine/offlinePreview";
 import { PolicyConfigError, readPolicyPackConfig } from "./engine/policyConfig";
 import { spawnPolicyPack } from "./engine/policyProcess";
-import { displayPath, listStacks, readStackConfig, repoRoot, StackFileError } from "./engine/stackFiles";
+import { displayPath, listStacks, readStackConfig, repoRoot, StackFileError, standInNotice } from "./engine/stackFiles";
 import { runCliMain } from "./cliMain";
 
 const usage =
-    "usage: npm run preview -- [--stack <name>]... [--file <stack config file>] [--policy-pack-config <file>] [--no-policies] [--json]\n" +
-    "  Enforces the policy pack in policies/ with policies/config/<stack>.json unless --no-policies.\n";
+    "usage: npm run preview -- [--stack <name>]... [--file <stack config file>] [--base <git ref | stack file>] [--policy-pack-config <file>] [--no-policies] [--json [--out <file>]]\n" +
+    "  Enforces the policy pack in policies/ with policies/config/<stack>.json unless --no-policies.\n" +
+    "  --json --out <file> writes the JSON document to the file (npm prints its own banner on stdout).\n";
+
+/** A mistake in the arguments: the message and the usage on stderr, exit 2. */
+function usageError(message: string): number {
+    process.stderr.write(`${message}\n${usage}`);
+    return 2;
+}
 
 function parseArguments(argv: string[]) {
     return parseArgs({
@@ -28,6 +36,7 @@ function parseArguments(argv: string[]) {
         options: {
             stack: { type: "string", short: "s", multiple: true },
             json: { type: "boolean", default: false },
+            out: { type: "string", short: "o" },
             file: { type: "string", short: "f" },
             base: { type: "string" },
             "policy-pack-config": { type: "string" },
@@ -38,29 +47,24 @@ function parseArguments(argv: string[]) {
     });
 }
 
-/** Exit codes: 0 the preview passed, 1 the input was refused (arguments, stack file, config, mandatory policies). */
+/** Exit codes: 0 the preview passed, 1 the input was refused (stack file, config, mandatory policies), 2 mistyped arguments. */
 async function main(argv: string[]): Promise<number> {
     let values: ReturnType<typeof parseArguments>["values"];
     try {
         ({ values } = parseArguments(argv));
     } catch (error) {
         // node:util's own wording (ERR_PARSE_ARGS_UNKNOWN_OPTION …) without its stack.
-        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-        return 1;
+        return usageError(error instanceof Error ? error.message : String(error));
     }
     if (values.help) {
         process.stdout.write(usage);
         return 0;
     }
-    if (values.file && values.stack?.length !== 1) {
-        process.stderr.write("--file previews one stack: name it with --stack <name>\n");
-        return 1;
-    }
+    if (values.file && values.stack?.length !== 1) return usageError("--file previews one stack: name it with --stack <name>");
+    if (values.out !== undefined && !values.json) return usageError("--out writes the JSON document: add --json");
+    if (values.out !== undefined && values.base !== undefined) return usageError("--out is for the preview's JSON document, not the --base plan");
     if (values.base !== undefined) {
-        if (values.stack?.length !== 1) {
-            process.stderr.write("--base plans one stack: name it with --stack <name>\n");
-            return 1;
-        }
+        if (values.stack?.length !== 1) return usageError("--base plans one stack: name it with --stack <name>");
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { previewAgainstBase } = require("./engine/basePreview") as typeof import("./engine/basePreview");
         return previewAgainstBase(values.stack[0], values.base, { json: values.json === true, file: values.file ? path.resolve(values.file) : undefined });
@@ -69,8 +73,7 @@ async function main(argv: string[]): Promise<number> {
     const stacks = values.stack ?? available;
     const missing = values.file ? [] : stacks.filter((s) => !available.includes(s));
     if (missing.length > 0) {
-        process.stderr.write(`No Pulumi.<stack>.yaml for: ${missing.join(", ")}. Stacks here: ${available.join(", ")}\n`);
-        return 1;
+        return usageError(`No Pulumi.<stack>.yaml for: ${missing.join(", ")}. Stacks here: ${available.join(", ")}`);
     }
 
     const withPolicies = !values["no-policies"];
@@ -90,7 +93,8 @@ async function main(argv: string[]): Promise<number> {
     let exitCode = 0;
     const readable = stacks.filter((stack) => {
         try {
-            readStackConfig(stack, repoRoot, stackFile(stack));
+            const file = readStackConfig(stack, repoRoot, stackFile(stack));
+            if (file.standIns.length > 0) process.stderr.write(`${standInNotice(stack, file.standIns)}\n`);
             return true;
         } catch (error) {
             if (!(error instanceof StackFileError)) throw error;
@@ -175,7 +179,12 @@ async function main(argv: string[]): Promise<number> {
     }
     if (values.json && documents.length > 0) {
         const single = values.stack?.length === 1;
-        process.stdout.write(`${JSON.stringify(single ? documents[0] ?? null : documents, null, 2)}\n`);
+        const text = `${JSON.stringify(single ? documents[0] ?? null : documents, null, 2)}\n`;
+        if (values.out === undefined) process.stdout.write(text);
+        else {
+            fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
+            fs.writeFileSync(values.out, text);
+        }
     }
     return exitCode;
 }

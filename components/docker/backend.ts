@@ -342,7 +342,7 @@ export class DockerBackend implements EnvironmentBackend, DockerContext {
     /**
      * Daily logical backups (pg_dump, custom format) to their own named volume, kept
      * `database.backupRetentionDays` days, taken at the start of `database.backupWindow` and once at
-     * start-up. Restore with `pg_restore` (see the README).
+     * start-up. Restore with `pg_restore` (see docs/operations.md).
      */
     private databaseBackups(scope: Scope, spec: DatabaseSpec, image: docker.RemoteImage, password: pulumi.Output<string>, host: string, database: docker.Container): docker.Container {
         const volume = this.volume(`${scope.name}-backups`, scope.parent);

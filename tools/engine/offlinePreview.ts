@@ -56,6 +56,8 @@ export interface PreviewOptions {
     stackFile?: string;
     /** Told about each `secure:` value that a placeholder stands in for. */
     onPlaceholder?: (key: string) => void;
+    /** Told about the required secrets the file does not set, for which placeholders stand in (stackFiles.ts `standIns`). */
+    onStandIns?: (keys: string[]) => void;
     /**
      * Enforce the policy pack (as `pulumi preview --policy-pack policies`), with this `--policy-pack-config`;
      * `spawned` is the pack's process when the caller started it early with `spawnPolicyPack`.
@@ -73,6 +75,7 @@ export async function previewStackFile(stack: string, options: PreviewOptions = 
     const started = performance.now();
     const file = readStackConfig(stack, repoRoot, options.stackFile);
     for (const key of file.placeholders) options.onPlaceholder?.(key);
+    if (file.standIns.length > 0) options.onStandIns?.(file.standIns);
     let packReadyMs: number | undefined;
     const starting = options.policies
         ? startPolicyPack({

@@ -41,7 +41,9 @@ export function spawnPolicyPack({ dir = defaultPolicyPackDir, stack, dryRun = tr
     };
     delete env.PULUMI_CONFIG;
     delete env.PULUMI_CONFIG_SECRET_KEYS;
-    const preload: string[] = [];
+    // The preload ends the pack when this process's end closes the pack's stdin (policyConfigPreload.js).
+    const preload: string[] = ["--require", path.join(__dirname, "policyConfigPreload.js")];
+    env.FRAUD_PLATFORM_POLICY_PARENT_WATCH = "stdin";
     if (stack.config) {
         // A private directory and file (0700/0600): the config may hold decrypted secrets under the real CLI.
         const dirForConfig = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-policy-config-"));
@@ -49,7 +51,6 @@ export function spawnPolicyPack({ dir = defaultPolicyPackDir, stack, dryRun = tr
         fs.writeFileSync(file, JSON.stringify({ config: stack.config, secretKeys: stack.secretKeys ?? [] }), { mode: 0o600 });
         configFiles.add(dirForConfig);
         env.FRAUD_PLATFORM_POLICY_CONFIG_FILE = file;
-        preload.push("--require", path.join(__dirname, "policyConfigPreload.js"));
     }
     for (const prefix of ["PULUMI_NODEJS_", "PULUMI_"]) {
         set(`${prefix}ORGANIZATION`, stack.organization);
@@ -57,7 +58,10 @@ export function spawnPolicyPack({ dir = defaultPolicyPackDir, stack, dryRun = tr
         set(`${prefix}STACK`, stack.name);
         set(`${prefix}DRY_RUN`, String(dryRun));
     }
-    const child = spawn(process.execPath, [...preload, runPolicyPack, engineAddressPlaceholder, "."], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...preload, runPolicyPack, engineAddressPlaceholder, "."], { cwd: dir, env, stdio: ["pipe", "pipe", "pipe"] });
+    // Nothing is written to it: its end is the signal. Not holding the loop open keeps `exit` reachable.
+    child.stdin?.on("error", () => undefined);
+    (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
     running.add(child);
     child.once("exit", () => running.delete(child));
     return child;
@@ -68,7 +72,16 @@ export function spawnPolicyPack({ dir = defaultPolicyPackDir, stack, dryRun = tr
 const running = new Set<ChildProcess>();
 // The pack deletes its config file once read; a pack that never started leaves it, removed here.
 const configFiles = new Set<string>();
-process.once("exit", () => {
+function cleanUp(): void {
     for (const child of running) child.kill();
     for (const dir of configFiles) fs.rmSync(dir, { recursive: true, force: true });
-});
+}
+process.once("exit", cleanUp);
+// A signal's default action ends the process without `exit`: clean up, then end by the same signal (its
+// exit status stays 128 + signal). SIGKILL cannot be caught; the pack's stdin watch covers it.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+        cleanUp();
+        process.kill(process.pid, signal);
+    });
+}

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML, { LineCounter, isScalar, type Document } from "yaml";
-import { placeholderFor } from "../../config/secrets";
+import { missingRequiredSecrets, placeholderFor } from "../../config/secrets";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
@@ -13,6 +13,11 @@ export interface StackConfigFile {
     secretKeys: string[];
     /** Config paths whose `secure:` values were replaced by a placeholder, e.g. `fraud-platform:monitoring.slackWebhookUrl`. */
     placeholders: string[];
+    /**
+     * Required secrets the file does not set (a production paging destination), for which a placeholder
+     * secret stands in so the offline tools can still preview the stack, e.g. `fraud-platform:pagerDutyIntegrationKey`.
+     */
+    standIns: string[];
     /** The stack file read, for messages. */
     file: string;
 }
@@ -62,7 +67,8 @@ export function listStacks(dir = repoRoot): string[] {
 /**
  * Reads a stack's config as the CLI hands it to the program: the project's `config:` defaults
  * (and values), overridden by the stack file's keys; objects JSON-encoded; plain strings as is.
- * `secure:` values cannot be decrypted offline, so each becomes a well-formed placeholder secret.
+ * `secure:` values cannot be decrypted offline, so each becomes a well-formed placeholder secret; a
+ * required secret the file does not set gets one too (see `standIns`).
  * Throws {@link StackFileError} (file, line, column) for a file that is not valid YAML config.
  */
 export function readStackConfig(stack: string, dir = repoRoot, stackFile = path.join(dir, `Pulumi.${stack}.yaml`)): StackConfigFile {
@@ -98,7 +104,23 @@ export function readStackConfig(stack: string, dir = repoRoot, stackFile = path.
         if (replaced.secret) secretKeys.push(key);
         config[key] = typeof replaced.value === "string" ? replaced.value : JSON.stringify(replaced.value);
     }
-    return { project: project.name, stack, config, secretKeys, placeholders, file: shown };
+    const standIns: string[] = [];
+    for (const missing of missingRequiredSecrets(plain)) {
+        const key = namespace + missing.path.join(".");
+        config[key] = missing.placeholder;
+        secretKeys.push(key);
+        standIns.push(key);
+    }
+    return { project: project.name, stack, config, secretKeys, placeholders, standIns, file: shown };
+}
+
+/** One line: which required secrets the file lacks, that placeholders stand in, and the command that sets each for real. */
+export function standInNotice(stack: string, keys: readonly string[]): string {
+    const commands = keys.map((key) => `pulumi config set --secret ${key.slice(key.indexOf(":") + 1)} <value> --stack ${stack}`);
+    return (
+        `[${stack}] not set: ${keys.join(", ")} (required secret${keys.length === 1 ? "" : "s"}); offline, a placeholder stands in, ` +
+        `\`pulumi up\` needs the real value: ${commands.join("; ")}`
+    );
 }
 
 /** A path as a person would type it: relative to the working directory when inside it. */

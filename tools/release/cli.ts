@@ -6,7 +6,9 @@
  *   npm run release -- validate --tag v1.4.2 [--stack production] [--main-ref origin/main] [--rollback] [--fetch]
  *   npm run release -- deploy   --tag v1.4.2 --commit <sha> --stack production --path tag-trigger|api --out <file>
  *   npm run release -- record   --tag v1.4.2 --commit <sha> --path tag-trigger|api --stacks staging,production --results-dir <dir> [--policy <preview.json>] --out <file>
+ *   npm run release -- settings diff|push --stack production   (deploy/<stack>.settings.yaml ↔ Pulumi Cloud; settingsCli.ts)
  *
+ * Mistyped arguments print the usage and exit 2; refusals (a bad tag, an API error) print one line and exit 1.
  * Environment: PULUMI_ACCESS_TOKEN, PULUMI_ORG (or --org), PULUMI_BACKEND_URL (default https://api.pulumi.com).
  */
 import * as fs from "node:fs";
@@ -14,7 +16,9 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { DeploymentsApiError, DeploymentsClient, defaultBackendUrl } from "./deploymentsClient";
+import { DeploymentsApiError, DeploymentsClient, DeploymentsNetworkError, defaultBackendUrl } from "./deploymentsClient";
+import { SettingsFileError } from "./settings";
+import { settingsMain, SettingsSetupError, settingsUsage, SettingsUsageError } from "./settingsCli";
 import {
     defaultPolling,
     DeploymentTimeoutError,
@@ -33,13 +37,13 @@ const usage = `usage:
   npm run release -- validate --tag <vX.Y.Z> [--stack production|staging] [--main-ref origin/main] [--commit <sha>] [--rollback] [--fetch] [--github-output <file>] [--repo <dir>]
   npm run release -- deploy --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--rollback] [--org <org>] [--timeout-minutes 60] [--discovery-minutes 15]
   npm run release -- record --tag <vX.Y.Z> --commit <sha> --path tag-trigger|api --stacks <a,b> --results-dir <dir> [--policy <file>] [--previous <tag>] --out <file>
-`;
+${settingsUsage}`;
 
-/** A refusal the user can act on: printed as one line, exit code 1. */
+/** A mistake in the arguments: printed with the usage, exit code 2. */
 class UsageError extends Error {}
 
 function required(value: string | undefined, flag: string): string {
-    if (value === undefined || value === "") throw new UsageError(`--${flag} is required\n${usage}`);
+    if (value === undefined || value === "") throw new UsageError(`--${flag} is required`);
     return value;
 }
 
@@ -188,12 +192,23 @@ function record(values: Values): number {
 }
 
 async function main(argv: string[]): Promise<number> {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
-    const command = positionals[0];
-    if (values.help || command === undefined) {
-        process.stdout.write(usage);
-        return values.help ? 0 : 1;
+    if (argv[0] === "settings") {
+        return settingsMain(argv.slice(1), { out: (text) => process.stdout.write(text), env: process.env, repoRoot, project: projectName() });
     }
+    let parsed;
+    try {
+        parsed = parseArgs({ args: argv, options, allowPositionals: true });
+    } catch (error) {
+        // node:util's own wording (Unknown option '--tga' …), without its stack.
+        throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const { values, positionals } = parsed;
+    const command = positionals[0];
+    if (values.help) {
+        process.stdout.write(usage);
+        return 0;
+    }
+    if (command === undefined) throw new UsageError("a command is required");
     switch (command) {
         case "validate":
             return validate(values);
@@ -202,24 +217,34 @@ async function main(argv: string[]): Promise<number> {
         case "record":
             return record(values);
         default:
-            throw new UsageError(`unknown command "${command}"\n${usage}`);
+            throw new UsageError(`unknown command "${command}"`);
     }
 }
+
+/** How the command ends on an error: mistyped arguments exit 2 with the usage; refusals one line, exit 1; bugs 2 with the stack. */
+export function failureReport(error: unknown): { code: number; text: string } {
+    if (error instanceof UsageError || error instanceof SettingsUsageError) return { code: 2, text: `release: ${error.message}\n${usage}` };
+    const expected =
+        error instanceof SettingsFileError ||
+        error instanceof SettingsSetupError ||
+        error instanceof DeploymentsNetworkError ||
+        error instanceof ReleaseTagError ||
+        error instanceof ReleaseSetupError ||
+        error instanceof GitError ||
+        error instanceof DeploymentTimeoutError ||
+        error instanceof DeploymentsApiError;
+    const detail = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
+    return { code: expected ? 1 : 2, text: `release: ${detail}\n` };
+}
+
+export { main };
 
 if (require.main === module) {
     main(process.argv.slice(2)).then(
         (code) => process.exit(code),
         (error: unknown) => {
-            const expected =
-                error instanceof UsageError ||
-                error instanceof ReleaseTagError ||
-                error instanceof ReleaseSetupError ||
-                error instanceof GitError ||
-                error instanceof DeploymentTimeoutError ||
-                error instanceof DeploymentsApiError;
-            const detail = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
-            process.stderr.write(`release: ${detail}\n`);
-            process.exit(expected ? 1 : 2);
+            const { code, text } = failureReport(error);
+            process.stderr.write(text, () => process.exit(code));
         },
     );
 }

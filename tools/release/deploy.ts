@@ -256,7 +256,7 @@ export async function releaseStack(input: ReleaseStackInput): Promise<StackRelea
         if (!tagDeploysNatively) {
             throw new ReleaseSetupError(
                 `stack ${stack} does not deploy tag ${tag} on push (deployTags: ${String(trigger.deployTags)}, tagFilters: ${filters}); ` +
-                    `nothing to follow. Push the settings in Pulumi.${stack}.deploy.yaml, or use the api path.`,
+                    `nothing to follow. Push deploy/${stack}.settings.yaml (npm run release -- settings push --stack ${stack}), or use the api path.`,
             );
         }
         const found = await findTagDeployment(client, stack, tag, commit, input.discovery);

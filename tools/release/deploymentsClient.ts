@@ -3,9 +3,11 @@ import { z } from "zod";
 /**
  * A small client for the Pulumi Cloud REST API's Deployments endpoints (docs: Pulumi Cloud REST API →
  * Deployments). Only what the release path needs: create a deployment, read one, list a stack's
- * deployments, read the stack's deployment settings, and read the stack's outputs.
+ * deployments, read and patch the stack's deployment settings, and read the stack's outputs.
  *
- * Every response is parsed with zod at this edge, so nothing untyped travels further.
+ * Every response is parsed with zod at this edge, so nothing untyped travels further. Network errors
+ * (refused or reset connections, DNS failures, requests that time out) and 429/5xx answers are retried a
+ * bounded number of times with exponential backoff; what still fails is reported in one line.
  */
 
 export const defaultBackendUrl = "https://api.pulumi.com";
@@ -131,6 +133,41 @@ export class DeploymentsApiError extends Error {
     }
 }
 
+/** The API could not be reached (after the retries): one line naming the request, the attempts and the cause. */
+export class DeploymentsNetworkError extends Error {
+    constructor(
+        readonly method: string,
+        readonly path: string,
+        readonly attempts: number,
+        readonly cause: string,
+    ) {
+        super(`Pulumi Cloud could not be reached: ${method} ${path} failed ${attempts} time${attempts === 1 ? "" : "s"} (${cause})`);
+        this.name = "DeploymentsNetworkError";
+    }
+}
+
+/** How often and how patiently a failed request is asked again. */
+export interface RetryPolicy {
+    /** Attempts in all, the first included. Default 4. */
+    attempts: number;
+    /** Wait before the second attempt; doubled before each further one (with jitter). Default 250 ms (then 500 ms, 1 s). */
+    baseDelayMs: number;
+}
+
+export const defaultRetry: RetryPolicy = { attempts: 4, baseDelayMs: 250 };
+
+// Errors that say the request never reached the server: safe to send again even for a POST that creates.
+const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** The cause of a failed fetch in a few words: undici wraps the socket error in `cause`. */
+function networkCause(error: unknown): { text: string; notSent: boolean } {
+    if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return { text: "no answer before the request timeout", notSent: false };
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return { text: message.split("\n")[0] ?? message, notSent: code !== undefined && notSentCodes.has(code) };
+}
+
 export interface DeploymentsClientOptions {
     /** PULUMI_BACKEND_URL; https://api.pulumi.com by default. */
     baseUrl?: string;
@@ -140,6 +177,8 @@ export interface DeploymentsClientOptions {
     project: string;
     /** How long one HTTP request may take before it is abandoned. Default 30 s. */
     requestTimeoutMs?: number;
+    /** Retries of network errors and 429/5xx answers. Default {@link defaultRetry}. */
+    retry?: RetryPolicy;
 }
 
 export class DeploymentsClient {
@@ -148,6 +187,7 @@ export class DeploymentsClient {
     readonly project: string;
     private readonly token: string;
     private readonly requestTimeoutMs: number;
+    private readonly retry: RetryPolicy;
 
     constructor(options: DeploymentsClientOptions) {
         if (options.token === "") throw new Error("a Pulumi access token is required (PULUMI_ACCESS_TOKEN)");
@@ -156,6 +196,8 @@ export class DeploymentsClient {
         this.organization = options.organization;
         this.project = options.project;
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+        this.retry = options.retry ?? defaultRetry;
+        if (!Number.isInteger(this.retry.attempts) || this.retry.attempts < 1) throw new Error(`retry.attempts must be a whole number ≥ 1, not ${this.retry.attempts}`);
     }
 
     stackPath(stack: string): string {
@@ -164,7 +206,8 @@ export class DeploymentsClient {
 
     /** POST /api/stacks/{org}/{project}/{stack}/deployments */
     async createDeployment(stack: string, request: CreateDeploymentRequest, signal?: AbortSignal): Promise<CreatedDeployment> {
-        return createdSchema.parse(await this.request("POST", `${this.stackPath(stack)}/deployments`, request, signal));
+        // Not idempotent: sent again only when the first attempt never reached the server.
+        return createdSchema.parse(await this.request("POST", `${this.stackPath(stack)}/deployments`, request, signal, false));
     }
 
     /** GET /api/stacks/{org}/{project}/{stack}/deployments/{id} */
@@ -185,6 +228,30 @@ export class DeploymentsClient {
         return { deployTags: vcs?.deployTags ?? false, tagFilters: vcs?.tagFilters ?? [] };
     }
 
+    /**
+     * GET /api/stacks/{org}/{project}/{stack}/deployments/settings, as the API returns it (a JSON object);
+     * a stack without settings (404) reads as `{}`.
+     */
+    async getSettings(stack: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+        try {
+            const body = await this.request("GET", `${this.stackPath(stack)}/deployments/settings`, undefined, signal);
+            return z.record(z.string(), z.unknown()).parse(body);
+        } catch (error) {
+            if (error instanceof DeploymentsApiError && error.status === 404) return {};
+            throw error;
+        }
+    }
+
+    /**
+     * POST /api/stacks/{org}/{project}/{stack}/deployments/settings ("Patch Settings"): the body is merged
+     * into the stack's settings; objects merge key by key, other values (arrays included) are replaced,
+     * and `null` removes a key. https://www.pulumi.com/docs/reference/cloud-rest-api/deployments/#patch-settings
+     * Sending the same body twice gives the same settings, so it is retried like a GET.
+     */
+    async patchSettings(stack: string, settings: unknown, signal?: AbortSignal): Promise<void> {
+        await this.request("POST", `${this.stackPath(stack)}/deployments/settings`, settings, signal);
+    }
+
     /** The stack's outputs from GET /api/stacks/{org}/{project}/{stack}/export, with every secret masked. */
     async getStackOutputs(stack: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
         const state = exportSchema.parse(await this.request("GET", `${this.stackPath(stack)}/export`, undefined, signal));
@@ -193,10 +260,45 @@ export class DeploymentsClient {
         return masked !== null && typeof masked === "object" && !Array.isArray(masked) ? Object.fromEntries(Object.entries(masked)) : {};
     }
 
-    private async request(method: "GET" | "POST", path: string, body: unknown, outer?: AbortSignal): Promise<unknown> {
+    private async request(method: "GET" | "POST", path: string, body: unknown, outer?: AbortSignal, idempotent = true): Promise<unknown> {
+        let lastCause = "";
+        for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+            if (attempt > 1) await delay(backoffMs(this.retry.baseDelayMs, attempt - 1), outer);
+            let response: Response;
+            try {
+                response = await this.send(method, path, body, outer);
+            } catch (error) {
+                if (outer?.aborted) throw error;
+                const cause = networkCause(error);
+                lastCause = cause.text;
+                if (!idempotent && !cause.notSent) throw new DeploymentsNetworkError(method, path, attempt, `${cause.text}; not retried, the request may have been received`);
+                continue;
+            }
+            const text = await response.text();
+            if (!response.ok) {
+                const failure = new DeploymentsApiError(method, path, response.status, text);
+                // A 5xx after a POST that creates may have created: only 429 (refused before any work) is safe to resend.
+                const again = failure.retryable && (idempotent || response.status === 429);
+                if (again && attempt < this.retry.attempts) {
+                    lastCause = `HTTP ${response.status}`;
+                    continue;
+                }
+                throw failure;
+            }
+            if (text === "") return {};
+            try {
+                return JSON.parse(text) as unknown;
+            } catch {
+                throw new Error(`Pulumi Cloud answered ${method} ${path} with a body that is not JSON: ${text.slice(0, 200)}`);
+            }
+        }
+        throw new DeploymentsNetworkError(method, path, this.retry.attempts, lastCause);
+    }
+
+    private send(method: "GET" | "POST", path: string, body: unknown, outer?: AbortSignal): Promise<Response> {
         const signals = [AbortSignal.timeout(this.requestTimeoutMs)];
         if (outer !== undefined) signals.push(outer);
-        const response = await fetch(`${this.baseUrl}${path}`, {
+        return fetch(`${this.baseUrl}${path}`, {
             method,
             headers: {
                 Accept: "application/vnd.pulumi+8",
@@ -206,13 +308,22 @@ export class DeploymentsClient {
             body: body === undefined ? undefined : JSON.stringify(body),
             signal: AbortSignal.any(signals),
         });
-        const text = await response.text();
-        if (!response.ok) throw new DeploymentsApiError(method, path, response.status, text);
-        if (text === "") return {};
-        try {
-            return JSON.parse(text) as unknown;
-        } catch {
-            throw new Error(`Pulumi Cloud answered ${method} ${path} with a body that is not JSON: ${text.slice(0, 200)}`);
-        }
     }
+}
+
+/** Exponential backoff with up to 20 % jitter, so many clients do not retry in step. */
+function backoffMs(baseDelayMs: number, retry: number): number {
+    const exponential = baseDelayMs * 2 ** (retry - 1);
+    return Math.round(exponential * (1 + Math.random() * 0.2));
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason as Error);
+        const timer = setTimeout(resolve, ms);
+        signal?.addEventListener("abort", () => {
+            clearTimeout(timer);
+            reject(signal.reason as Error);
+        }, { once: true });
+    });
 }

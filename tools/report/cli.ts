@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { previewStackFile } from "../engine/offlinePreview";
 import { formatPolicyReport, hasMandatoryViolation, stackPolicyConfig } from "../engine/policyRunner";
-import { listStacks, repoRoot } from "../engine/stackFiles";
+import { listStacks, repoRoot, standInNotice } from "../engine/stackFiles";
 import { renderPng } from "./diagram";
 import { reportFiles } from "./files";
 import { previewOutputs, releaseRuns } from "./report";
@@ -50,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
     for (const stack of stacks) {
         const outcome = await previewStackFile(stack, {
             onPlaceholder: (key) => process.stderr.write(`[${stack}] ${key} is encrypted (secure:) and cannot be decrypted offline; a placeholder secret stands in for it.\n`),
+            onStandIns: (keys) => process.stderr.write(`${standInNotice(stack, keys)}\n`),
             policies: values["no-policies"] ? undefined : { config: stackPolicyConfig(stack) },
         });
         if (outcome.configError) {
