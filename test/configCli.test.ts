@@ -55,7 +55,7 @@ describe("offline preview CLI: mistakes in the arguments", function () {
         expect(unknown.output).to.include("Unknown option '--stak'").and.include("usage:");
         const stackTypo = await stackTypoRun;
         expect(stackTypo.status, stackTypo.output).to.equal(2);
-        expect(stackTypo.output).to.include("No Pulumi.<stack>.yaml for: prodution. Stacks here: dev, production, staging").and.include("usage:");
+        expect(stackTypo.output).to.include("No Pulumi.<stack>.yaml for: prodution. Stacks here: dev, production, selfhosted, staging").and.include("usage:");
         const positional = await positionalRun;
         expect(positional.status, positional.output).to.equal(2);
         expect(positional.output).to.include("usage:");
