@@ -326,6 +326,7 @@ function resolve(raw: RawStackConfig, config: StackConfig): EnvironmentSpec {
                     : { ghcr: config.ghcrCredentials, dockerHub: config.dockerHubCredentials },
         },
         docker: { ...config.docker, credentialSeed: asSecret(config.credentialSeed) },
+        rollout: config.rollout,
         tags: { project: raw.project, stack: raw.stack, environment },
     };
 }

@@ -216,6 +216,8 @@ export interface ReleaseStackInput {
      * native tag trigger cannot fire for it: the double-deploy refusal does not apply.
      */
     rollback?: boolean;
+    /** More variables for the deployment the api path starts (the rollout's ROLLOUT_STAGE). */
+    extraEnvironment?: Record<string, string>;
     log?: (line: string) => void;
 }
 
@@ -246,7 +248,12 @@ export async function releaseStack(input: ReleaseStackInput): Promise<StackRelea
             // Pin the update to the tagged commit, not whatever main points at by the time it runs.
             sourceContext: { git: { commit } },
             operationContext: {
-                environmentVariables: { RELEASE_TAG: tag, RELEASE_COMMIT: commit, ...(input.rollback ? { RELEASE_ROLLBACK: "true" } : {}) },
+                environmentVariables: {
+                    RELEASE_TAG: tag,
+                    RELEASE_COMMIT: commit,
+                    ...(input.rollback ? { RELEASE_ROLLBACK: "true" } : {}),
+                    ...input.extraEnvironment,
+                },
             },
         });
         deploymentId = created.id;
