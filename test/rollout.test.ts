@@ -1,11 +1,15 @@
 import { expect } from "chai";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as http from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { ConfigValidationError, loadEnvironmentSpec, rolloutSettings, type RawStackConfig, type RolloutSettings } from "../config";
 import type { PollingOptions } from "../tools/release/deploy";
 import { DeploymentsClient } from "../tools/release/deploymentsClient";
 import { DigitalOceanApps } from "../tools/release/digitaloceanApps";
-import { checkImagesMatchRelease, imageTag, ReleaseImageError } from "../tools/release/images";
+import { checkCommittedImages, checkImagesMatchRelease, imageTag, ReleaseImageError } from "../tools/release/images";
 import { PromotionError, requireStagingDeployed } from "../tools/release/promotion";
 import { runRollout, type ReleaseOutput, type RolloutInput } from "../tools/release/rollout";
 import { notifySlack, slackMessage } from "../tools/release/slack";
@@ -317,6 +321,36 @@ describe("rollout: a release is a version", () => {
         expect(() => checkImagesMatchRelease("v1.4.3", { a: "ghcr.io/x/api:1.4.3@sha256:" + "a".repeat(64), b: "registry:5000/x/ml:v1.4.3" }, "f")).not.to.throw();
         expect(() => checkImagesMatchRelease("v1.4.3", { a: "ghcr.io/x/api@sha256:" + "a".repeat(64) }, "f")).to.throw(ReleaseImageError, /not tagged 1\.4\.3/);
         expect(imageTag("registry:5000/x/api")).to.equal(undefined);
+    });
+
+    it("validate refuses a tag whose committed stack file ships other images (CLI, exit 1), and accepts the matching one", function () {
+        this.timeout(15_000);
+        const repo = fs.mkdtempSync(path.join(os.tmpdir(), "release-images-"));
+        const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8" }).trim();
+        try {
+            git("init", "--quiet", "--initial-branch=main");
+            git("config", "user.email", "release@test.invalid");
+            git("config", "user.name", "release test");
+            const stackFile = (version: string) =>
+                `config:\n  fraud-platform:services:\n    api:\n      image: ghcr.io/dygsom/fraud-api:${version}\n    worker:\n      image: ghcr.io/dygsom/fraud-api:${version}\n    ml:\n      image: ghcr.io/dygsom/fraud-ml:${version}\n`;
+            fs.writeFileSync(path.join(repo, "Pulumi.production.yaml"), stackFile("1.4.2"));
+            git("add", ".");
+            git("commit", "--quiet", "-m", "release 1.4.2");
+            git("tag", "v1.4.2");
+            // v1.4.3 tagged on a commit that still ships the 1.4.2 images.
+            git("commit", "--quiet", "--allow-empty", "-m", "docs only");
+            git("tag", "v1.4.3");
+            const result = spawnSync(
+                process.execPath,
+                ["--import", "tsx", path.resolve(__dirname, "../tools/release/cli.ts"), "validate", "--tag", "v1.4.3", "--main-ref", "main", "--repo", repo],
+                { cwd: path.resolve(__dirname, ".."), encoding: "utf8" },
+            );
+            expect(result.status, result.stderr).to.equal(1);
+            expect(result.stderr).to.include("release v1.4.3 refused").and.to.include("fraud-platform:services.api.image is ghcr.io/dygsom/fraud-api:1.4.2");
+            expect(() => checkCommittedImages(repo, git("rev-parse", "v1.4.2"), "production", "v1.4.2")).not.to.throw();
+        } finally {
+            fs.rmSync(repo, { recursive: true, force: true });
+        }
     });
 
     it("production refuses a commit staging has not deployed", async () => {

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { z } from "zod";
+import { parseYamlText } from "../engine/stackFiles";
+
 /**
  * "A release is a version": the images a release deploys are the ones tagged with its version. The stack
  * file committed at the tagged commit names each service's image; every one must carry the release's
@@ -38,3 +42,19 @@ export function checkImagesMatchRelease(tag: string, images: Record<string, stri
         );
     }
 }
+
+/** `validate`'s image check: the stack file as committed at the tagged commit (git show), not the working tree. */
+export function checkCommittedImages(repo: string, commit: string, stack: string, tag: string): void {
+    const file = `Pulumi.${stack}.yaml`;
+    let source: string;
+    try {
+        source = execFileSync("git", ["show", `${commit}:${file}`], { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch {
+        throw new ReleaseImageError(`release ${tag} refused: ${file} does not exist at ${commit}, so the release's images are unknown`);
+    }
+    const parsed = z.object({ config: z.record(z.string(), z.unknown()).default({}) }).parse(parseYamlText(source, file) ?? {});
+    const services = z.record(z.string(), z.object({ image: z.string() }).loose()).safeParse(parsed.config["fraud-platform:services"] ?? {});
+    const images = services.success ? Object.fromEntries(Object.entries(services.data).map(([name, s]) => [`fraud-platform:services.${name}.image`, s.image])) : {};
+    checkImagesMatchRelease(tag, images, `${file} at ${commit.slice(0, 12)}`);
+}
+

@@ -32,6 +32,8 @@ export const releaseOutputSchema = z.object({
     /** DigitalOcean: the App Platform app's id. */
     appId: z.string().optional(),
     databaseBackup: z.object({ id: z.string(), location: z.string(), createdAt: z.string().nullish() }).nullish(),
+    /** AWS: the CloudWatch alarms that gate each stage (the api slots' rollback alarms). */
+    alarmNames: z.array(z.string()).optional(),
     rollout: z
         .object({
             liveSlot: z.enum(rolloutSlots),
@@ -51,8 +53,8 @@ export function releaseFactsFrom(outputs: Record<string, unknown>): { url?: stri
     return { url: text(outputs.url), healthUrl: text(outputs.healthUrl), release: parsed.success ? parsed.data : { images: {} } };
 }
 
-/** Names of the release's health alarms that are firing now (AWS: the api's rollback alarms). */
-export type AlarmCheck = () => Promise<string[]>;
+/** Names of the release's health alarms that are firing now (AWS: the api's rollback alarms, named in the release output). */
+export type AlarmCheck = (release: ReleaseOutput) => Promise<string[]>;
 
 export interface RolloutInput {
     client: DeploymentsClient;
@@ -121,7 +123,7 @@ export async function runRollout(input: RolloutInput): Promise<RolloutRecord> {
         lastSmoke = await runSmokeTests(targets, smokeOptions, clock);
         if (lastSmoke.status === "failed") throw new StageFailure(stage, `smoke tests failed: ${describeFailures(lastSmoke)}`);
         if (input.alarms !== undefined) {
-            lastFiring = await input.alarms();
+            lastFiring = await input.alarms(facts.release);
             if (lastFiring.length > 0) throw new StageFailure(stage, `health alarms firing: ${lastFiring.join(", ")}`);
         }
     };
