@@ -74,10 +74,10 @@ export function runbookAlarm(ctx: AwsContext, name: string, parent: pulumi.Resou
 export const maxMetricsPerAlarm = 10;
 
 /**
- * The api's release guards, attached to its ECS service with rollback on: the 5xx rate and the p95 latency of
- * the one target group the new revision serves (see {@link newRevisionGroupIndex}), so an incident on the
- * old revision never rolls back a good hotfix, and a bad revision shows in its own numbers instead of
- * being diluted by the 95 % on the old one. Neither fires below `minRequestsPerMinute`: a canary's first
+ * One api slot's release guards, attached to its ECS service with rollback on and read by the release path
+ * between stages (docs/rollout.md): the 5xx rate and the p95 latency of the slot's own target group, so an
+ * incident on the old revision never rolls back a good hotfix, and a bad revision shows in its own numbers
+ * instead of being diluted by the 95 % on the old one. Neither fires below `minRequestsPerMinute`: a canary's first
  * handful of requests is not a verdict.
  */
 export function createRollbackAlarms(
@@ -93,7 +93,7 @@ export function createRollbackAlarms(
     const errorRate = alertById(catalogue, "apiErrorRateCritical").threshold;
     const p95Seconds = alertById(catalogue, "apiLatencyP95").threshold;
     const minRequests = ctx.spec.aws.rollbackAlarmMinRequestsPerMinute;
-    // Three one-minute periods: quick enough to fire inside a five-minute canary bake.
+    // Three one-minute periods: quick enough to fire inside the five-minute canary stage.
     const minutes = 3;
     const elb = "AWS/ApplicationELB";
     const dimensions = { LoadBalancer: loadBalancer, TargetGroup: newRevisionGroup };

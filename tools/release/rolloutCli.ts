@@ -109,6 +109,12 @@ export function stageConfigCommand(stack: string, step: string, log: (line: stri
     pulumi(["config", "set", "--path", "rollout.liveSlot", position.liveSlot]);
     pulumi(["config", "set", "--path", "rollout.candidatePercent", String(position.candidatePercent)]);
     if (position.liveImage !== undefined) pulumi(["config", "set", "--path", "rollout.liveImage", position.liveImage]);
-    else pulumi(["config", "rm", "--path", "rollout.liveImage"]);
+    else {
+        try {
+            pulumi(["config", "rm", "--path", "rollout.liveImage"]);
+        } catch {
+            // Not set: nothing to remove.
+        }
+    }
     log(`${stack}: ${step}: live slot ${position.liveSlot} (${position.liveImage ?? spec.services.api.image}), new revision at ${position.candidatePercent} %`);
 }
