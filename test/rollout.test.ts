@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { ConfigValidationError, loadEnvironmentSpec, rolloutSettings, type RawStackConfig, type RolloutSettings } from "../config";
-import type { PollingOptions } from "../tools/release/deploy";
+import { deploymentMatchesRelease, type PollingOptions } from "../tools/release/deploy";
 import { DeploymentsClient } from "../tools/release/deploymentsClient";
 import { DigitalOceanApps } from "../tools/release/digitaloceanApps";
 import { checkCommittedImages, checkImagesMatchRelease, imageTag, ReleaseImageError } from "../tools/release/images";
@@ -204,6 +204,25 @@ describe("rollout: seed 003's three stages against local stand-ins", function ()
         }
     });
 
+    it("fails a stage whose update left the weights where they were (settings without stage-config), instead of claiming it", async () => {
+        const world = await releaseWorld({});
+        try {
+            const client = world.client;
+            const original = client.getStackOutputs.bind(client);
+            client.getStackOutputs = async (stack, signal) => {
+                const outputs = await original(stack, signal);
+                const release = outputs.release as ReleaseOutput;
+                return { ...outputs, release: { ...release, rollout: { ...release.rollout!, candidatePercent: 0 } } };
+            };
+            const record = await runRollout(rolloutInput(world, virtualClock()));
+            expect(record.failure?.stage).to.equal("canary");
+            expect(record.failure?.reason).to.include("reports 0 % on the new revision, not 5 %").and.to.include("stage-config");
+            expect(record.rollout_stages[0]).to.include({ status: "failed", checks: 0 });
+        } finally {
+            await world.close();
+        }
+    });
+
     it("a health alarm firing at the canary fails the release there, even while the smoke tests pass", async () => {
         const world = await releaseWorld({});
         try {
@@ -351,6 +370,20 @@ describe("rollout: a release is a version", () => {
         } finally {
             fs.rmSync(repo, { recursive: true, force: true });
         }
+    });
+
+    it("a stage's or rollback's update is never taken for the release's own update (re-runs find the prepare update)", () => {
+        const withVariables = (variables: Record<string, string>) => ({
+            id: "d",
+            status: "succeeded",
+            created: "",
+            modified: "",
+            configuration: { environmentVariables: Object.entries(variables).map(([name, value]) => ({ name, value })) },
+        });
+        expect(deploymentMatchesRelease(withVariables({ RELEASE_TAG: "v1.4.3", ROLLOUT_STAGE: "prepare" }), "v1.4.3", commit)).to.equal(true);
+        expect(deploymentMatchesRelease(withVariables({ RELEASE_TAG: "v1.4.3", ROLLOUT_STAGE: "canary" }), "v1.4.3", commit)).to.equal(false);
+        expect(deploymentMatchesRelease(withVariables({ RELEASE_TAG: "v1.4.3", ROLLOUT_STAGE: "rollback" }), "v1.4.3", commit)).to.equal(false);
+        expect(deploymentMatchesRelease(withVariables({ PULUMI_CI_TAG_NAME: "v1.4.3" }), "v1.4.3", commit)).to.equal(true);
     });
 
     it("production refuses a commit staging has not deployed", async () => {

@@ -140,6 +140,8 @@ export async function waitForDeployment(
 export function deploymentMatchesRelease(deployment: Deployment, tag: string, commit: string): boolean {
     if (deployment.pulumiOperation !== undefined && deployment.pulumiOperation !== "update") return false;
     const variables = deployment.configuration?.environmentVariables ?? [];
+    // A rollout's stage and rollback updates (docs/rollout.md) carry the tag too; they are not the release's own update.
+    if (variables.some((v) => v.name === "ROLLOUT_STAGE" && v.value !== "prepare")) return false;
     if (variables.some((v) => (v.name === "PULUMI_CI_TAG_NAME" || v.name === "RELEASE_TAG") && v.value === tag)) return true;
     if (deployment.configuration?.source?.git?.commit === commit) return true;
     return (deployment.updates ?? []).some((update) => {

@@ -199,6 +199,16 @@ export async function runRollout(input: RolloutInput): Promise<RolloutRecord> {
                     trafficMoved = true;
                     if (shifted.status !== "succeeded") throw new StageFailure(stage.name, `the update that shifts ${stage.percent} % ${shifted.status}`);
                     facts = releaseFactsFrom(await client.getStackOutputs(stack));
+                    // The record states what the stack reports, not what was asked: a deployment whose settings do not
+                    // run `stage-config` would leave the weights where they were, and the stage would prove nothing.
+                    const observed = facts.release.rollout?.candidatePercent;
+                    if (observed !== stage.percent) {
+                        throw new StageFailure(
+                            stage.name,
+                            `after the ${stage.name} update the stack reports ${observed === undefined ? "no rollout position" : `${observed} %`} on the new revision, not ${stage.percent} %; ` +
+                                "do the stack's deployment settings run `npm run release -- stage-config` before pulumi up? (docs/rollout.md)",
+                        );
+                    }
                 }
                 log(`${stack}: ${stage.name}: ${stage.percent} % on the new revision; watching for ${stage.minutes} min`);
                 await watch(record, stage.minutes);
