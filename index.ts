@@ -13,6 +13,8 @@ export = async () => {
         backend: spec.backend,
         url: environment.url,
         healthUrl: environment.healthUrl,
+        /** What `npm run release` reads back between a release's steps (docs/rollout.md). */
+        release: environment.release,
         dashboardUrl: environment.dashboardUrl,
         alertTarget: environment.alertTarget,
         databaseEndpoint: environment.databaseEndpoint,

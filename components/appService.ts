@@ -15,6 +15,8 @@ export class AppService extends pulumi.ComponentResource {
     /** Public base URL of the api. */
     readonly url: pulumi.Output<string>;
     readonly healthUrl: pulumi.Output<string>;
+    /** What the release path reads back (images, readiness URL, rollout slots); empty where a backend reports nothing. */
+    readonly release: pulumi.Output<unknown>;
 
     constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fraud-platform:index:AppService", name, {}, opts);
@@ -32,6 +34,7 @@ export class AppService extends pulumi.ComponentResource {
         );
         this.url = endpoints.url;
         this.healthUrl = endpoints.healthUrl;
-        this.registerOutputs({ url: this.url, healthUrl: this.healthUrl });
+        this.release = endpoints.release ?? pulumi.output({});
+        this.registerOutputs({ url: this.url, healthUrl: this.healthUrl, release: this.release });
     }
 }

@@ -49,6 +49,11 @@ export interface AppEndpoints {
     url: pulumi.Output<string>;
     /** Public URL of the api's readiness endpoint, which uptime checks and smoke tests probe. */
     healthUrl: pulumi.Output<string>;
+    /**
+     * Facts the release path reads back from the stack's `release` output (tools/release/rollout.ts
+     * `releaseOutputSchema`): images, readiness URL, the rollout's slots and weights, the release's backup.
+     */
+    release?: pulumi.Output<unknown>;
 }
 
 export interface MonitoringArgs {

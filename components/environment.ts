@@ -19,6 +19,8 @@ export interface EnvironmentArgs {
 export class Environment extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     readonly healthUrl: pulumi.Output<string>;
+    /** The release path's facts (tools/release/rollout.ts). */
+    readonly release: pulumi.Output<unknown>;
     readonly dashboardUrl: pulumi.Output<string>;
     readonly alertTarget: pulumi.Output<string>;
     readonly databaseEndpoint: pulumi.Output<string>;
@@ -53,6 +55,7 @@ export class Environment extends pulumi.ComponentResource {
 
         this.url = app.url;
         this.healthUrl = app.healthUrl;
+        this.release = app.release;
         this.dashboardUrl = monitoring.dashboardUrl;
         this.alertTarget = monitoring.alertTarget;
         this.databaseEndpoint = pulumi.interpolate`${database.host}:${database.port}`;
@@ -62,6 +65,7 @@ export class Environment extends pulumi.ComponentResource {
         this.registerOutputs({
             url: this.url,
             healthUrl: this.healthUrl,
+            release: this.release,
             dashboardUrl: this.dashboardUrl,
             alertTarget: this.alertTarget,
             databaseEndpoint: this.databaseEndpoint,

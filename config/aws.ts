@@ -31,7 +31,6 @@ const bedrockModelArn = z
 const rdsInstanceClass = z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, "an RDS instance class, e.g. db.r6g.large");
 const cacheNodeType = z.string().regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, "an ElastiCache node type, e.g. cache.r6g.large");
 const s3BucketName = z.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)");
-const minutes = z.number().int().min(0).max(1440);
 
 /** Settings of the AWS backend (the `production` stack). Every key has a default; none is required. */
 export const awsSettings = z
@@ -69,12 +68,6 @@ export const awsSettings = z
          * Default: Claude 3 Haiku in `region` (`arn:aws:bedrock:<region>::foundation-model/anthropic.claude-3-haiku-20240307-v1:0`).
          */
         bedrockModelArn: bedrockModelArn.optional(),
-        /** Share of api traffic the new revision gets during a canary release, percent (0.1-100). */
-        canaryPercent: z.number().min(0.1).max(100).default(5),
-        /** How long the canary takes its share before all traffic shifts, minutes. */
-        canaryBakeMinutes: minutes.default(5),
-        /** How long the old revision keeps running after all traffic shifted (instant rollback window), minutes. */
-        deploymentBakeMinutes: minutes.default(10),
         /** Seconds new api tasks may fail load-balancer health checks before ECS replaces them. */
         healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200).default(60),
         /** Seconds the load balancer keeps draining a deregistered task's in-flight requests. */

@@ -4,3 +4,4 @@ export * from "./spec";
 export type { AwsSettings } from "./aws";
 export type { DigitalOceanSettings } from "./digitalocean";
 export type { DockerSettings } from "./docker";
+export * from "./rollout";

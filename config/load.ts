@@ -341,6 +341,7 @@ function resolve(raw: RawStackConfig, config: StackConfig): EnvironmentSpec {
                     ? { certificate: pulumi.secret(config.tlsCertificate), privateKey: pulumi.secret(config.tlsPrivateKey) }
                     : undefined,
         },
+        rollout: config.rollout,
         tags: { project: raw.project, stack: raw.stack, environment },
     };
 }

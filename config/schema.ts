@@ -4,6 +4,7 @@ import { awsSettings } from "./aws";
 import { dailyWindow, envVarName, imageReference, percent, port, positiveInt, urlPath, weeklyWindow } from "./common";
 import { digitalOceanSettings } from "./digitalocean";
 import { dockerSettings } from "./docker";
+import { rolloutSettings } from "./rollout";
 
 export const environmentNames = ["dev", "staging", "production"] as const;
 export const backendKinds = ["aws", "digitalocean", "docker"] as const;
@@ -190,6 +191,8 @@ export const stackConfigSchema = z.strictObject({
     aws: awsSettings.default(awsSettings.parse({})),
     digitalocean: digitalOceanSettings.default(digitalOceanSettings.parse({})),
     docker: dockerSettings.default(dockerSettings.parse({})),
+    /** Seed 003's gradual rollout: stages, smoke tests, and the release's position (config/rollout.ts). */
+    rollout: rolloutSettings.default(rolloutSettings.parse({})),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;

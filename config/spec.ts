@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AwsSettings } from "./aws";
 import type { DigitalOceanSettings } from "./digitalocean";
 import type { DockerSettings } from "./docker";
+import type { RolloutSettings } from "./rollout";
 import type { BackendKind, EnvironmentName, ServiceName, StackConfig, ThresholdsSpec, MetricNamesSpec } from "./schema";
 
 /** How a service is probed. All fields resolved; seconds unless named otherwise. */
@@ -123,6 +124,8 @@ export interface EnvironmentSpec {
     };
     /** `credentialSeed` (secret) from the top-level key of that name; required on the docker backend. */
     docker: DockerSpec;
+    /** Seed 003's rollout: stages, smoke tests and where the release stands (which slot serves what). */
+    rollout: RolloutSettings;
     /** Tags every taggable resource carries. */
     tags: Record<string, string>;
 }

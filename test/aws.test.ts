@@ -58,11 +58,11 @@ interface IngressInputs {
 interface ServiceInputs {
     desiredCount: number;
     networkConfiguration: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean };
-    deploymentConfiguration: { strategy: string; bakeTimeInMinutes?: string; canaryConfiguration?: { canaryPercent: number; canaryBakeTimeInMinutes: string } };
+    deploymentConfiguration: { strategy: string };
     deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
     alarms?: { enable: boolean; rollback: boolean; alarmNames: string[] };
     healthCheckGracePeriodSeconds?: number;
-    loadBalancers?: { targetGroupArn: string; advancedConfiguration: { alternateTargetGroupArn: string; productionListenerRule: string; roleArn: string } }[];
+    loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
     serviceConnectConfiguration: { enabled: boolean; services?: { discoveryName: string }[] };
 }
 interface AlarmInputs {
@@ -203,8 +203,8 @@ describe("aws backend (production stack)", () => {
         const holderOf = (value: string) => secretValues.find((v) => v.value === value)?.r.parent;
 
         const definitions = production.ofType(t.taskDefinition);
-        // api, worker, ml, and the migration's one-off task.
-        expect(definitions).to.have.length(4);
+        // The api's two slots (blue, green), worker, ml, and the migration's one-off task.
+        expect(definitions).to.have.length(5);
         for (const definition of definitions) {
             // A secret value inside would make the whole definition a secret on the wire; it must stay plain and clean.
             expect(isSecret(definition.inputs.containerDefinitions), definition.name).to.equal(false);
@@ -291,38 +291,50 @@ describe("aws backend (production stack)", () => {
         expect(isSecret(pagerDuty.s.inputs.endpoint)).to.equal(true);
     });
 
-    it("releases the api by ECS CANARY (5 % for 5 minutes, then all) with rollback alarms, circuit breaker and a grace period", () => {
-        const api = production.named("-app-api-service", t.service);
-        const inputs = inputsOf<ServiceInputs>(api);
-        const { lifecycleHooks, ...deployment } = inputs.deploymentConfiguration as ServiceInputs["deploymentConfiguration"] & { lifecycleHooks?: { lifecycleStages: string[] }[] };
-        expect(deployment).to.deep.equal({ strategy: "CANARY", bakeTimeInMinutes: "10", canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: "5" } });
-        expect(lifecycleHooks?.map((hook) => hook.lifecycleStages)).to.deep.equal([["PRE_SCALE_UP"]]);
-        expect(inputs.deploymentCircuitBreaker).to.deep.equal({ enable: true, rollback: true });
-        expect(inputs.healthCheckGracePeriodSeconds).to.equal(60);
-        expect(inputs.alarms?.enable && inputs.alarms.rollback).to.equal(true);
-
-        // The alarms named on the service are the rollback alarms, and they watch the one group the new revision serves.
-        const rollbackAlarms = api.propertyDependencies.alarms.map((urn) => production.byUrn(urn));
-        expect(rollbackAlarms.map((a) => a.name).sort()).to.deep.equal(["fraud-production-app-api-rollback-5xx", "fraud-production-app-api-rollback-p95"]);
-        expect(inputs.alarms!.alarmNames.every((name, i) => name.startsWith(`${rollbackAlarms[i].name}-`))).to.equal(true);
-        const errors = inputsOf<AlarmInputs>(production.named("-api-rollback-5xx", t.alarm));
-        const watched = new Set(errors.metricQueries!.filter((q) => q.metric !== undefined).map((q) => q.metric!.dimensions.TargetGroup));
-        expect(watched.size).to.equal(1);
-        expect(errors.threshold).to.equal(5);
+    it("runs the api in two slots, each ROLLING with circuit breaker, its own rollback alarms and a grace period", () => {
+        const groups = new Set<string>();
+        for (const [slot, suffix] of [["blue", "-app-api-service"], ["green", "-app-api-green-service"]] as const) {
+            const service = production.named(suffix, t.service);
+            const inputs = inputsOf<ServiceInputs>(service);
+            expect(inputs.deploymentConfiguration, slot).to.deep.equal({ strategy: "ROLLING" });
+            expect(inputs.deploymentCircuitBreaker, slot).to.deep.equal({ enable: true, rollback: true });
+            expect(inputs.healthCheckGracePeriodSeconds, slot).to.equal(60);
+            expect(inputs.alarms?.enable && inputs.alarms.rollback, slot).to.equal(true);
+            // The alarms named on a slot are its own, on its own target group.
+            const prefix = slot === "blue" ? "fraud-production-app-api-rollback" : "fraud-production-app-api-green-rollback";
+            const rollbackAlarms = service.propertyDependencies.alarms.map((urn) => production.byUrn(urn));
+            expect(rollbackAlarms.map((a) => a.name).sort(), slot).to.deep.equal([`${prefix}-5xx`, `${prefix}-p95`]);
+            expect(inputs.alarms!.alarmNames.every((name, i) => name.startsWith(`${rollbackAlarms[i].name}-`))).to.equal(true);
+            const errors = inputsOf<AlarmInputs>(production.byUrn(rollbackAlarms.find((a) => a.name.endsWith("-5xx"))!.urn));
+            const watched = new Set(errors.metricQueries!.filter((q) => q.metric !== undefined).map((q) => q.metric!.dimensions.TargetGroup));
+            expect(errors.threshold).to.equal(5);
+            const [lb] = inputs.loadBalancers!;
+            expect([...watched], slot).to.deep.equal([lb.targetGroupArn.replace(/^.*:/, "")]);
+            expect(lb).not.to.have.property("advancedConfiguration");
+            groups.add(lb.targetGroupArn);
+        }
+        expect(groups.size).to.equal(2);
         expect(inputsOf<AlarmInputs>(production.named("-api-rollback-p95", t.alarm)).threshold).to.equal(1);
+    });
 
-        // ECS shifts traffic between the two target groups through the production listener rule.
-        const [lb] = inputs.loadBalancers!;
-        expect(lb.advancedConfiguration.alternateTargetGroupArn).to.not.equal(lb.targetGroupArn);
-        // Before any release the rule reads as created (a: 100, b: 0): the next revision goes to the alternate group.
-        expect([lb.advancedConfiguration.alternateTargetGroupArn.replace(/^.*:/, "")]).to.deep.equal([...watched]);
-        expect(api.propertyDependencies.loadBalancers).to.include(production.named("-lb-api", t.listenerRule).urn);
-        expect(production.named("-lb-api", t.listenerRule).ignoreChanges).to.deep.equal(["actions"]);
+    it("splits api traffic with the stack's weights on one rule: blue 100 / green 0 before any release, no ignored changes", () => {
+        const rule = production.named("-lb-api", t.listenerRule);
+        expect(rule.ignoreChanges).to.deep.equal([]);
+        const [action] = inputsOf<{ actions: { forward: { targetGroups: { arn: string; weight: number }[] } }[] }>(rule).actions;
+        const blue = inputsOf<ServiceInputs>(production.named("-app-api-service", t.service)).loadBalancers![0].targetGroupArn;
+        const green = inputsOf<ServiceInputs>(production.named("-app-api-green-service", t.service)).loadBalancers![0].targetGroupArn;
+        expect(action.forward.targetGroups).to.deep.equal([
+            { arn: blue, weight: 100 },
+            { arn: green, weight: 0 },
+        ]);
+        const release = production.outputs.release as { rollout: Record<string, unknown>; images: Record<string, string>; alarmNames: string[] };
+        expect(release.rollout).to.deep.include({ liveSlot: "blue", candidateSlot: "green", candidatePercent: 0, weights: { blue: 100, green: 0 } });
+        expect(release.images.api).to.equal("ghcr.io/dygsom/fraud-api:1.4.2");
+        expect(release.alarmNames).to.have.length(4);
     });
 
     it("leaves the api's task count to the autoscaler, and keeps ml internal (Service Connect, no load balancer)", () => {
-        const api = production.named("-app-api-service", t.service);
-        expect(api.ignoreChanges).to.deep.equal(["desiredCount", "loadBalancers[0].targetGroupArn", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn"]);
+        for (const slot of ["-app-api-service", "-app-api-green-service"]) expect(production.named(slot, t.service).ignoreChanges, slot).to.deep.equal(["desiredCount"]);
         const scaling = inputsOf<{ minCapacity: number; maxCapacity: number }>(production.named("-app-api-scaling"));
         expect([scaling.minCapacity, scaling.maxCapacity]).to.deep.equal([2, 10]);
         expect(inputsOf<{ targetTrackingScalingPolicyConfiguration: { targetValue: number } }>(production.named("-app-api-cpu")).targetTrackingScalingPolicyConfiguration.targetValue).to.equal(70);
@@ -389,7 +401,7 @@ describe("aws backend (production stack)", () => {
         expect(production.named("-app-api-service", t.service).dependencies).to.include(snapshot.urn);
 
         expect(unreleased.ofType(t.snapshot)).to.deep.equal([]);
-        expect(unreleased.ofType(t.taskDefinition)).to.have.length(4);
+        expect(unreleased.ofType(t.taskDefinition)).to.have.length(5);
     });
 
     it("serves HTTPS with the certificate and redirects HTTP; exports the URL, health URL, dashboard and endpoints without passwords", () => {
@@ -451,9 +463,10 @@ describe("aws settings", () => {
         return [];
     };
 
-    it("defaults to two zones, a NAT gateway per zone, ARM64 and a 5 % canary", () => {
-        const settings = load({}).aws;
-        expect([settings.availabilityZoneCount, settings.natGateways, settings.cpuArchitecture, settings.canaryPercent, settings.vpcCidr]).to.deep.equal([2, "perAz", "ARM64", 5, "10.0.0.0/16"]);
+    it("defaults to two zones, a NAT gateway per zone, ARM64, and seed 003's 5 % canary stage", () => {
+        const spec = load({});
+        const settings = spec.aws;
+        expect([settings.availabilityZoneCount, settings.natGateways, settings.cpuArchitecture, spec.rollout.stages[0].percent, settings.vpcCidr]).to.deep.equal([2, "perAz", "ARM64", 5, "10.0.0.0/16"]);
     });
 
     it("refuses a VPC block that is not a clean private CIDR, naming the key and a fix", () => {

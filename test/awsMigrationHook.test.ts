@@ -101,10 +101,30 @@ async function runUntilDecided(hook: Hook, fake: FakeAws, input: Record<string, 
     throw new Error("the hook never decided");
 }
 
-describe("aws migration hook (the api's PRE_SCALE_UP lifecycle hook)", () => {
+describe("aws migration step (the release's migration runner, hook-shaped)", () => {
     let hook: Hook;
     before(async () => {
         hook = await import("../components/aws/lambda/migrationHook.mjs");
+    });
+
+    it("run by pulumi up (mode release): follows the task to exit 0, throws on a failed migration, and stops before Lambda's time runs out", async () => {
+        const releaseEvent = (executionId: string) => ({ mode: "release", executionId, hookDetails: JSON.parse(event(undefined).hookDetails) as Record<string, unknown> });
+        let slept = 0;
+        const sleep = async (ms: number) => {
+            slept += ms;
+        };
+        const good = new FakeAws(0, 3);
+        expect(await hook.runMigrationToCompletion(releaseEvent("td:7"), good.call, () => undefined, () => 0, sleep)).to.deep.equal({ status: "SUCCEEDED" });
+        expect(good.calls.filter((c) => c.operation === "RunTask")).to.have.length(1);
+        expect(slept).to.be.greaterThan(0);
+
+        const bad = new FakeAws(1);
+        const failure = await hook.runMigrationToCompletion(releaseEvent("td:8"), bad.call, () => undefined, () => 0, sleep).catch((e: unknown) => e);
+        expect((failure as Error).message).to.include("migration failed");
+
+        const slow = new FakeAws(0, 1000);
+        const timedOut = await hook.runMigrationToCompletion(releaseEvent("td:9"), slow.call, () => undefined, () => 0, sleep, () => 25_000).catch((e: unknown) => e);
+        expect((timedOut as Error).message).to.include("still running").and.to.include("run the update again");
     });
 
     it("runs the migration once from the release's task definition and lets the rollout continue when it exits 0", async () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { cacheHitRateQueries, maxMetricsPerAlarm, newRevisionGroupIndex } from "../components/aws/alarms";
+import { cacheHitRateQueries, maxMetricsPerAlarm } from "../components/aws/alarms";
 import { redisParameterGroupFamily } from "../components/aws/cache";
 import { targetGroupDefaultPort } from "../components/aws/loadBalancer";
 import { autonameFits, bridgeAutonameSuffixLength, nameLimits, physicalName, shortenName, unnamedTypes } from "../components/aws/naming";
@@ -26,6 +26,7 @@ const t = {
     eventRule: "aws:cloudwatch/eventRule:EventRule",
     eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
     ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    invocation: "aws:lambda/invocation:Invocation",
     randomString: "random:index/randomString:RandomString",
 } as const;
 
@@ -45,7 +46,7 @@ interface AlarmInputs {
 interface ServiceInputs {
     waitForSteadyState: boolean;
     loadBalancers?: { containerPort: number }[];
-    deploymentConfiguration: { lifecycleHooks?: { hookTargetArn: string; roleArn: string; lifecycleStages: string[]; hookDetails: string }[] };
+    deploymentConfiguration: { strategy: string };
 }
 const minutesOf = (timeout: string | undefined) => Number(/^(\d+)m$/.exec(timeout ?? "")?.[1] ?? Number.NaN);
 
@@ -134,28 +135,27 @@ describe("aws backend: a production that survives its first pulumi up", () => {
             expect(provisioning.slowest.type).to.equal(t.rds);
             expect(provisioning.ratio, `${(provisioning.totalSeconds / 60).toFixed(1)} min`).to.be.at.most(1.1);
 
-            // With each service's wait for steady state (and the migration inside the api's), the rollouts follow
-            // one another: ml (Service Connect server) → api (migration, then tasks) → worker (after the migration).
-            const withRollouts = modelFirstDeploy(firstDeploy.resources, { extraSeconds: { "-app-api-service": 90 } });
+            // With each service's wait for steady state, the rollouts follow one another: the migration run →
+            // the api slots' tasks → the worker (after the candidate slot, so after the migration).
+            const withRollouts = modelFirstDeploy(firstDeploy.resources, { extraSeconds: { "-app-migrate-run": 90 } });
             const chain = withRollouts.criticalPath.map((step) => step.urn.split("::").pop());
-            expect(chain).to.include.members(["fraud-production-db-postgres", "fraud-production-app-ml-service", "fraud-production-app-api-service", "fraud-production-app-worker-service"]);
+            expect(chain).to.include.members(["fraud-production-db-postgres", "fraud-production-app-migrate-run", "fraud-production-app-api-green-service", "fraud-production-app-worker-service"]);
             expect(withRollouts.totalSeconds - provisioning.totalSeconds).to.be.below(10 * 60);
         });
     });
 
     describe("releases", () => {
-        it("makes every ECS service wait for steady state, longer than the migration, canary and bake together", () => {
+        it("makes every ECS service (both api slots, worker, ml) wait for steady state, with room for a rolling deployment", () => {
             const services = production.ofType(t.service);
-            expect(services).to.have.length(3);
+            expect(services).to.have.length(4);
             for (const service of services) {
                 expect(inputsOf<ServiceInputs>(service).waitForSteadyState, service.name).to.equal(true);
-                expect(minutesOf(service.customTimeouts?.create), service.name).to.be.greaterThan(5 + 10);
-                expect(minutesOf(service.customTimeouts?.update), service.name).to.be.greaterThan(5 + 10);
+                expect(minutesOf(service.customTimeouts?.create), service.name).to.be.at.least(30);
+                expect(minutesOf(service.customTimeouts?.update), service.name).to.be.at.least(30);
             }
-            expect(minutesOf(production.named("-app-api-service", t.service).customTimeouts?.update)).to.be.greaterThan(30 + 5 + 10);
         });
 
-        it("runs the migration between the snapshot and the new task definitions, from the api image, as a PRE_SCALE_UP hook of the api", () => {
+        it("runs the migration between the snapshot and the api slots' task definitions, from the api image, invoked by pulumi up", () => {
             const snapshot = production.named("-db-pre-migration-1-4-2", t.snapshot);
             const migrate = production.named("-app-migrate-task", t.taskDefinition);
             expect(migrate.dependencies).to.include(snapshot.urn);
@@ -178,15 +178,20 @@ describe("aws backend: a production that survives its first pulumi up", () => {
             const logs = production.ofType(t.logGroup).find((g) => inputsOf<{ name: string }>(g).name === container.logConfiguration.options["awslogs-group"])!;
             expect(inputsOf<{ retentionInDays: number }>(logs).retentionInDays).to.equal(90);
 
-            const api = inputsOf<ServiceInputs>(production.named("-app-api-service", t.service));
-            const [hook] = api.deploymentConfiguration.lifecycleHooks!;
-            expect(hook.lifecycleStages).to.deep.equal(["PRE_SCALE_UP"]);
-            expect(hook.hookTargetArn).to.match(/:function:fraud-production-app-migrate-hook-/);
-            const details = JSON.parse(hook.hookDetails) as Record<string, unknown>;
-            expect(details.taskDefinition).to.match(/task-definition\/fraud-production-app-migrate:/);
-            expect(details).to.include({ containerName: "migrate", keepReleases: 10, snapshotIdentifier: "fraud-production-db-pre-v1-4-2-0a1b2c3d" });
-            // The worker runs the same image: it rolls out only after the api's deployment, migration included.
-            expect(production.named("-app-worker-service", t.service).dependencies).to.include(production.named("-app-api-service", t.service).urn);
+            // ECS runs lifecycle hooks only for blue/green, canary and linear deployments; the slots deploy ROLLING,
+            // so `pulumi up` runs the migration itself (an Invocation that follows the task to its exit code).
+            const run = production.named("-app-migrate-run", t.invocation);
+            const input = JSON.parse(inputsOf<{ input: string }>(run).input) as { mode: string; executionId: string; hookDetails: Record<string, unknown> };
+            expect(input.mode).to.equal("release");
+            expect(input.executionId).to.match(/task-definition\/fraud-production-app-migrate:/);
+            expect(input.hookDetails.taskDefinition).to.equal(input.executionId);
+            expect(input.hookDetails).to.include({ containerName: "migrate", keepReleases: 10, snapshotIdentifier: "fraud-production-db-pre-v1-4-2-0a1b2c3d" });
+            expect(run.dependencies).to.include(snapshot.urn);
+            for (const slot of ["-app-api-service", "-app-api-green-service"]) {
+                expect(waitsTransitively(graph, production.named(slot, t.service).urn, run.urn), slot).to.equal(true);
+            }
+            // The worker runs the release's image: it rolls out only after the candidate slot, migration included.
+            expect(production.named("-app-worker-service", t.service).dependencies).to.include(production.named("-app-api-green-service", t.service).urn);
         });
 
         it("says in its notifications whether ECS rolled a release back or the deployment failed with nothing to return to", () => {
@@ -201,19 +206,19 @@ describe("aws backend: a production that survives its first pulumi up", () => {
     });
 
     describe("alarms", () => {
-        it("judges a release by the one target group its new revision serves, once it has a minimum of requests", () => {
-            for (const suffix of ["-api-rollback-5xx", "-api-rollback-p95"]) {
+        it("judges each api slot by its own target group, once it has a minimum of requests", () => {
+            const groupOf = (suffix: string) => {
                 const alarm = inputsOf<AlarmInputs>(production.named(suffix, t.alarm));
                 const groups = new Set(alarm.metricQueries.filter((q) => q.metric).map((q) => q.metric!.dimensions.TargetGroup));
                 expect(groups.size, suffix).to.equal(1);
                 expect(alarm.metricQueries.find((q) => q.expression)!.expression, suffix).to.match(/FILL\(requests, 0\) >= 20/);
-            }
-            const arns: [string, string] = ["arn:a", "arn:b"];
-            const rule = (a: number, b: number) => ({ actions: [{ forwards: [{ targetGroups: [{ arn: "arn:a", weight: a }, { arn: "arn:b", weight: b }] }] }] });
-            expect(newRevisionGroupIndex(rule(100, 0), arns)).to.equal(1);
-            // After a completed release ECS serves production from b: the next revision goes to a.
-            expect(newRevisionGroupIndex(rule(0, 100), arns)).to.equal(0);
-            expect(newRevisionGroupIndex(undefined, arns)).to.equal(1);
+                return [...groups][0];
+            };
+            const blue = groupOf("-api-rollback-5xx");
+            expect(groupOf("-api-rollback-p95")).to.equal(blue);
+            const green = groupOf("-api-green-rollback-5xx");
+            expect(groupOf("-api-green-rollback-p95")).to.equal(green);
+            expect(green).not.to.equal(blue);
         });
 
         it("alarms on a total outage: no healthy api target over both groups (missing data breaching), and fewer tasks than desired", () => {

@@ -112,18 +112,32 @@ describe("planning the committed stacks", function () {
         });
     }
 
-    it("production: an image bump replaces only the task definitions, updates the services and creates the release snapshot", async () => {
+    // Seed 003's release on AWS (docs/rollout.md): the prepare step moves only the candidate slot (and the
+    // worker, ml and the migration) to the new images; each stage is then an in-place re-weighting of one rule.
+    it("production: the release's prepare step replaces only the candidate slot's task definitions; a stage only re-weights the rule in place", async () => {
         const services = JSON.parse(readStackConfig("production").config["fraud-platform:services"]) as Record<string, { image: string }>;
+        const liveImage = services.api.image;
         for (const service of Object.values(services)) service.image = service.image.replace(/:[^:]+$/, ":1.4.3");
-        const plan = planChanges(readBack(await first("production")), await run("production", { services, releaseVersion: "1.4.3" }));
-        const summary = plan.changes.map((c) => `${c.op} ${c.type}`).sort();
+        const prepare = { services, releaseVersion: "1.4.3", rollout: { liveSlot: "blue", candidatePercent: 0, liveImage } };
+        const prepared = await run("production", prepare);
+        const plan = planChanges(readBack(await first("production")), prepared);
+        const summary = plan.changes.map((c) => `${c.op} ${c.urn.split("::").pop()!}`).sort();
         expect(summary).to.deep.equal([
-            "create aws:rds/snapshot:Snapshot",
-            // api, worker, ml and the one-off migration task (docs/aws.md: release order).
-            ...Array(4).fill("replace aws:ecs/taskDefinition:TaskDefinition"),
-            ...Array(3).fill("update aws:ecs/service:Service"),
+            "create fraud-production-db-pre-migration-1-4-3",
+            "replace fraud-production-app-api-green-task",
+            "replace fraud-production-app-migrate-run",
+            "replace fraud-production-app-migrate-task",
+            "replace fraud-production-app-ml-task",
+            "replace fraud-production-app-worker-task",
+            "update fraud-production-app-api-green-service",
+            "update fraud-production-app-ml-service",
+            "update fraud-production-app-worker-service",
         ]);
         expect(plan.errors).to.deep.equal([]);
+
+        // The canary: 5 % to green. One update, of the rule's actions; no replacement anywhere.
+        const canary = planChanges(readBack(prepared), await run("production", { ...prepare, rollout: { ...prepare.rollout, candidatePercent: 5 } }));
+        expect(canary.changes.map((c) => [c.op, c.urn.split("::").pop()!, c.properties])).to.deep.equal([["update", "fraud-production-app-lb-api", ["actions"]]]);
     });
 
     it("selfhosted: an api image bump replaces the replicas that run it (each waited for, one after another) and leaves nginx alone", async () => {
@@ -150,7 +164,9 @@ describe("planning the committed stacks", function () {
         const plan = planChanges(readBack(await first("production")), await run("production", { services }));
         const summary = plan.changes.map((c) => `${c.op} ${c.urn.split("::").pop()!}`).sort();
         expect(summary).to.deep.equal([
+            "replace fraud-production-app-api-green-task",
             "replace fraud-production-app-api-task",
+            "update fraud-production-app-api-green-service",
             "update fraud-production-app-api-service",
             "update fraud-production-sg-alb-out-api",
             "update fraud-production-sg-tasks-in-api",

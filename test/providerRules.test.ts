@@ -36,6 +36,15 @@ describe("provider rules", () => {
         expect(fail("aws:cloudwatch/logGroup:LogGroup", "l", { name: "bad name" })[0]).to.match(/only alphanumeric/);
     });
 
+    it("takes 1 to 5 weighted target groups (weights 0 to 999) in a listener rule's forward action", () => {
+        const type = "aws:lb/listenerRule:ListenerRule";
+        const ruleWith = (targetGroups: unknown[]) => ({ listenerArn: "arn", conditions: [{}], actions: [{ type: "forward", forward: { targetGroups } }] });
+        const arn = (n: number) => `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/g${n}/1`;
+        expect(fail(type, "r", ruleWith([{ arn: arn(1), weight: 95 }, { arn: arn(2), weight: 5 }]))).to.deep.equal([]);
+        expect(fail(type, "r", ruleWith([{ arn: arn(1), weight: 1000 }]))[0]).to.match(/weight to be in the range \(0 - 999\), got 1000/);
+        expect(fail(type, "r", ruleWith([1, 2, 3, 4, 5, 6].map((n) => ({ arn: arn(n), weight: 1 }))))[0]).to.match(/supports 1 to 5 items, got 6/);
+    });
+
     it("checks cross-field rules: Multi-AZ needs failover and 2 nodes; Fargate CPU/memory pairs", () => {
         const cache = { description: "d", multiAzEnabled: true, automaticFailoverEnabled: true, numCacheClusters: 1 };
         expect(fail("aws:elasticache/replicationGroup:ReplicationGroup", "c", cache)).to.deep.equal([`"num_cache_clusters": must be at least 2 if automatic_failover_enabled is true`]);

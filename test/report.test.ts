@@ -45,6 +45,8 @@ describe("npm run report", function () {
             const production = report("production");
             // ARM64 Fargate in us-east-1: $0.03238 per vCPU-hour, $0.00356 per GB-hour, 730 hours.
             expect(line(production, /^api service/).monthlyUsd).to.equal(43.25); // 3 × (0.5 × 0.03238 + 1 × 0.00356) × 730 = 43.2525
+            // The api's second slot (docs/rollout.md): the same size and count, always running for instant rollback.
+            expect(line(production, /^green service/).monthlyUsd).to.equal(43.25);
             expect(line(production, /^worker service/).monthlyUsd).to.equal(14.42); // 2 × (0.25 × 0.03238 + 0.5 × 0.00356) × 730 = 14.4175
             expect(line(production, /^ml service/).monthlyUsd).to.equal(57.67); // 2 × (1 × 0.03238 + 2 × 0.00356) × 730 = 57.67
             expect(line(production, /^NAT gateways$/).monthlyUsd).to.equal(65.7); // 2 × 0.045 × 730
@@ -54,9 +56,9 @@ describe("npm run report", function () {
             expect(line(production, /gp3 storage/).monthlyUsd).to.equal(4.6); // 20 GB × 2 (Multi-AZ) × 0.115
             expect(line(production, /Secrets Manager/).monthlyUsd).to.equal(1.6); // 4 × 0.40
             expect(line(production, /dashboards/).monthlyUsd).to.equal(3);
-            expect(line(production, /CloudWatch alarms/).monthlyUsd).to.equal(4.2); // 42 alarm metrics × 0.10
-            // 43.25 + 14.42 + 57.67 + 65.70 + 7.30 + 14.60 + 7.30 (ALB addresses) + 16.43 + 4.20 + 3.00 + 4.60 + 1.60
-            expect(production.report.monthlyCostUsd).to.equal(240.07);
+            expect(line(production, /CloudWatch alarms/).monthlyUsd).to.equal(5); // 50 alarm metrics × 0.10 (each api slot has its own)
+            // 2 × 43.25 + 14.42 + 57.67 + 65.70 + 7.30 + 14.60 + 7.30 (ALB addresses) + 16.43 + 5.00 + 3.00 + 4.60 + 1.60
+            expect(production.report.monthlyCostUsd).to.equal(284.12);
             // 4.50 NAT data (100 GB × 0.045) + 9.00 data out (100 GB × 0.09) + 5.84 LCU (730 × 0.008) + 17.50 logs
             // (10 log groups × 5 GB × 0.50, with flow logs and WAF logs) + 0.69 S3 (3 buckets × 10 GB × 0.023) + 0 Lambda (inside the free tier).
             expect(line(production, /CloudWatch Logs ingestion/).monthlyUsd).to.equal(25);
@@ -183,31 +185,31 @@ describe("npm run report", function () {
     });
 
     describe("what a release touches", () => {
-        it("moves every service image to the next patch version and nothing else", () => {
+        it("moves every service image to the next patch version, and on AWS keeps the live api slot on the old image, as the release path does", () => {
             const config = readStackConfig("production").config;
             const { config: next, change } = imageOnlyChange(config);
             expect(change).to.include("ghcr.io/dygsom/fraud-api:1.4.2 → 1.4.3");
             const changedKeys = Object.keys(next).filter((k) => next[k] !== config[k]);
-            expect(changedKeys).to.deep.equal(["fraud-platform:services"]);
+            expect(changedKeys.sort()).to.deep.equal(["fraud-platform:rollout", "fraud-platform:services"]);
+            expect(JSON.parse(next["fraud-platform:rollout"])).to.deep.equal({ liveImage: "ghcr.io/dygsom/fraud-api:1.4.2" });
+            const staging = readStackConfig("staging").config;
+            expect(Object.keys(staging).filter((k) => imageOnlyChange(staging).config[k] !== staging[k])).to.deep.equal(["fraud-platform:services"]);
         });
 
-        it("production: replaces the task definitions and updates the ECS services; the rollout includes the canary and the bakes", () => {
+        it("production: the prepare step replaces the candidate slot's, worker's, ml's and migration's task definitions and runs the migration; the live slot stays", () => {
             const { release } = report("production").report;
-            // The three services' task definitions and the one-off migration task definition (same image).
             const replaced = release.changes.filter((c) => c.op === "replace");
-            expect(replaced.map((c) => c.name).sort()).to.deep.equal(["api", "migrate", "ml", "worker"].map((s) => `fraud-production-app-${s}-task`));
-            for (const r of replaced) expect(r.type).to.equal("aws:ecs/taskDefinition:TaskDefinition");
+            expect(replaced.map((c) => c.name).sort()).to.deep.equal(["api-green-task", "migrate-run", "migrate-task", "ml-task", "worker-task"].map((s) => `fraud-production-app-${s}`));
             const updated = release.changes.filter((c) => c.op === "update");
-            expect(updated.map((c) => c.name).sort()).to.deep.equal(["api", "ml", "worker"].map((s) => `fraud-production-app-${s}-service`));
-            for (const u of updated) expect(u.type).to.equal("aws:ecs/service:Service");
-            // The api's migration hook names the new migration task definition, so its deploymentConfiguration changes too.
-            for (const u of updated) expect(u.properties).to.deep.equal(u.name.endsWith("api-service") ? ["deploymentConfiguration", "taskDefinition"] : ["taskDefinition"]);
+            expect(updated.map((c) => c.name).sort()).to.deep.equal(["api-green", "ml", "worker"].map((s) => `fraud-production-app-${s}-service`));
+            for (const u of updated) expect(u.properties, u.name).to.deep.equal(["taskDefinition"]);
+            // The live (blue) slot keeps its image: nothing of it changes, nor the load balancer's weights (still 100/0).
+            expect(release.changes.some((c) => c.name === "fraud-production-app-api-service" || c.name === "fraud-production-app-api-task")).to.equal(false);
+            expect(release.changes.some((c) => c.type === "aws:lb/listenerRule:ListenerRule")).to.equal(false);
             expect(release.changes.filter((c) => c.op === "create" || c.op === "delete")).to.deep.equal([]);
             expect(release.changes.some((c) => c.type === "aws:rds/instance:Instance")).to.equal(false);
-            // api: 5 min canary bake + 10 min bake, besides starting tasks and draining.
-            const api = release.stages.filter((s) => s.resource.endsWith("api-service"));
-            expect(api.map((s) => s.minutes)).to.include.members([5, 10]);
-            expect(release.rolloutMinutes).to.be.at.least(15);
+            // The traffic stages are later updates (npm run release -- rollout), not part of this one.
+            expect(release.rolloutMinutes).to.be.below(15);
         });
 
         it("staging: updates the one App Platform app in place, its pre-deploy jobs (migrations) first", () => {

@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceName } from "../../config";
 import { alertById, alertCatalogue, type AlertDefinition } from "../alerts/catalogue";
 import { awsOptions, type AwsContext } from "./context";
 import type { AlertTopics } from "./notifications";
@@ -12,7 +11,8 @@ export interface ObservedResources {
     /** `targetgroup/<name>/<id>` of the api's two target groups (they swap roles at each release). */
     apiTargetGroups: pulumi.Output<string>[];
     clusterName: pulumi.Output<string>;
-    serviceNames: Record<ServiceName, pulumi.Output<string>>;
+    /** ECS service names by label: the api's two slots (`api` is blue, `api-green`), worker and ml. */
+    serviceNames: Record<string, pulumi.Output<string>>;
     databaseInstanceId: pulumi.Output<string>;
     /** Allocated storage at creation, GiB: the free-storage alarm's reference. */
     databaseStorageGb: number;
@@ -73,30 +73,11 @@ export function runbookAlarm(ctx: AwsContext, name: string, parent: pulumi.Resou
  */
 export const maxMetricsPerAlarm = 10;
 
-/** The weights of a forward rule's target groups, as the provider reads them back. */
-export interface RuleWeights {
-    actions?: { forwards?: { targetGroups?: { arn: string; weight: number }[] }[] }[];
-}
-
 /**
- * Of the api's two target groups, the one the next revision will serve: ECS's canary registers the new
- * revision in the group that carries no production traffic (weight 0 on the production rule) and swaps the
- * roles when the release completes. Read from the rule as it is now, so it follows ECS's swaps; when the
- * rule cannot be read yet (first deploy), the alternate group (the second).
- */
-export function newRevisionGroupIndex(rule: RuleWeights | undefined, groupArns: [string, string]): 0 | 1 {
-    const weights = rule?.actions?.flatMap((action) => action.forwards ?? []).flatMap((forward) => forward.targetGroups ?? []) ?? [];
-    const weightOf = (arn: string) => weights.find((group) => group.arn === arn)?.weight;
-    const [first, second] = groupArns.map(weightOf);
-    if (first === undefined || second === undefined) return 1;
-    return first <= second ? 0 : 1;
-}
-
-/**
- * The api's release guards, attached to its ECS service with rollback on: the 5xx rate and the p95 latency of
- * the one target group the new revision serves (see {@link newRevisionGroupIndex}), so an incident on the
- * old revision never rolls back a good hotfix, and a bad revision shows in its own numbers instead of
- * being diluted by the 95 % on the old one. Neither fires below `minRequestsPerMinute`: a canary's first
+ * One api slot's release guards, attached to its ECS service with rollback on and read by the release path
+ * between stages (docs/rollout.md): the 5xx rate and the p95 latency of the slot's own target group, so an
+ * incident on the old revision never rolls back a good hotfix, and a bad revision shows in its own numbers
+ * instead of being diluted by the 95 % on the old one. Neither fires below `minRequestsPerMinute`: a canary's first
  * handful of requests is not a verdict.
  */
 export function createRollbackAlarms(
@@ -112,7 +93,7 @@ export function createRollbackAlarms(
     const errorRate = alertById(catalogue, "apiErrorRateCritical").threshold;
     const p95Seconds = alertById(catalogue, "apiLatencyP95").threshold;
     const minRequests = ctx.spec.aws.rollbackAlarmMinRequestsPerMinute;
-    // Three one-minute periods: quick enough to fire inside a five-minute canary bake.
+    // Three one-minute periods: quick enough to fire inside the five-minute canary stage.
     const minutes = 3;
     const elb = "AWS/ApplicationELB";
     const dimensions = { LoadBalancer: loadBalancer, TargetGroup: newRevisionGroup };

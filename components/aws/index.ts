@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { CacheSpec, DatabaseSpec, EnvironmentSpec, ServiceName, ServiceSpec } from "../../config";
+import { otherSlot, rolloutSlots, type CacheSpec, type DatabaseSpec, type EnvironmentSpec, type RolloutSlot, type ServiceName, type ServiceSpec } from "../../config";
 import type {
     AppEndpoints,
     AppServiceArgs,
@@ -12,7 +12,7 @@ import type {
     MonitoringEndpoints,
     Scope,
 } from "../backend";
-import { createMonitoringAlarms, createRollbackAlarms, newRevisionGroupIndex, type ObservedResources } from "./alarms";
+import { createMonitoringAlarms, createRollbackAlarms, type ObservedResources } from "./alarms";
 import { PrivateBucket } from "./bucket";
 import { createRedis, type RedisCache } from "./cache";
 import { awsOptions, createContext, type AwsContext } from "./context";
@@ -21,7 +21,7 @@ import { createDashboard } from "./dashboard";
 import { createPostgres, type PostgresDatabase } from "./database";
 import { DatabaseRoleSetup } from "./databaseRoles";
 import { createVpcEndpoints } from "./endpoints";
-import { createExecutionRole, createLoadBalancerInfrastructureRole, createTaskRole, defaultBedrockModelArn } from "./iam";
+import { createExecutionRole, createTaskRole, defaultBedrockModelArn } from "./iam";
 import { LoadBalancer } from "./loadBalancer";
 import { MigrationStep } from "./migration";
 import { Network } from "./network";
@@ -36,6 +36,8 @@ interface AppResources {
     loadBalancer: LoadBalancer;
     cluster: aws.ecs.Cluster;
     services: Record<ServiceName, FargateService>;
+    /** The api's two slots (blue is the `api` service above). */
+    apiSlots: Record<RolloutSlot, FargateService>;
     rollbackAlarms: aws.cloudwatch.MetricAlarm[];
 }
 
@@ -177,19 +179,17 @@ class AwsBackend implements EnvironmentBackend {
         const taskRole = createTaskRole(ctx, `${name}-task`, parent, { modelsBucketArn: models.arn, bedrockModelArn });
 
         const loadBalancer = new LoadBalancer(`${name}-lb`, ctx, api, this.network, groups, { parent });
-        const infrastructure = createLoadBalancerInfrastructureRole(ctx, `${name}-lb-infrastructure`, parent, {
-            targetGroupArns: loadBalancer.targetGroups.map((group) => group.arn),
-            listenerArn: loadBalancer.listener.arn,
-            ruleArn: loadBalancer.productionRule.arn,
-        });
         if (spec.aws.waf ?? ctx.production) new EdgeFirewall(`${name}-edge`, ctx, loadBalancer.alb.arn, { parent });
-        // The rollback alarms judge the group the next revision will serve, read from the production rule's weights.
-        const [groupA, groupB] = loadBalancer.targetGroups;
-        const currentRule = aws.lb.getListenerRuleOutput({ arn: loadBalancer.productionRule.arn }, { provider: ctx.provider, parent });
-        const newRevisionGroup = pulumi
-            .all([currentRule, groupA.arn, groupB.arn, groupA.arnSuffix, groupB.arnSuffix])
-            .apply(([rule, arnA, arnB, suffixA, suffixB]) => [suffixA, suffixB][newRevisionGroupIndex(rule, [arnA, arnB])]);
-        const rollbackAlarms = createRollbackAlarms(ctx, `${name}-api-rollback`, parent, this.alertTopics.warning, loadBalancer.alb.arnSuffix, newRevisionGroup);
+        // The api runs in two slots, each in its own target group; the production rule's weights split the
+        // traffic (docs/rollout.md). Each slot's alarms judge only its own group, so an incident on the old
+        // revision never rolls back the new one, and the new one's numbers are not diluted by the old one's.
+        const slotGroups: Record<RolloutSlot, aws.lb.TargetGroup> = { blue: loadBalancer.targetGroups[0], green: loadBalancer.targetGroups[1] };
+        // Blue keeps the api's first names (its alarms, service and task definition), so nothing is replaced.
+        const slotName = (slot: RolloutSlot) => (slot === "blue" ? `${name}-api` : `${name}-api-${slot}`);
+        const slotAlarms = Object.fromEntries(
+            rolloutSlots.map((slot) => [slot, createRollbackAlarms(ctx, `${slotName(slot)}-rollback`, parent, this.alertTopics.warning, loadBalancer.alb.arnSuffix, slotGroups[slot].arnSuffix)]),
+        ) as Record<RolloutSlot, aws.cloudwatch.MetricAlarm[]>;
+        const rollbackAlarms = rolloutSlots.flatMap((slot) => slotAlarms[slot]);
 
         const sharedEnvironment: Record<string, pulumi.Input<string>> = {
             ENVIRONMENT: spec.environment,
@@ -258,25 +258,62 @@ class AwsBackend implements EnvironmentBackend {
             securityGroupIds: [groups.tasks.id, groups.ml.id],
             calls: [],
         });
-        const apiService = service(api, {
-            environment: { ML_SERVICE_URL: mlUrl },
-            calls: [mlService],
-            loadBalancing: {
-                targetGroups: loadBalancer.targetGroups,
-                productionRule: loadBalancer.productionRule,
-                infrastructureRole: infrastructure.role,
-                rollbackAlarms,
-                lifecycleHooks: [migration.lifecycleHook],
-                hookMinutes: spec.aws.migrationTimeoutMinutes,
-                dependsOn: [infrastructure.policy, migration],
-            },
-        });
-        // The worker runs the api's image against the same schema: it rolls out once the api's deployment (and
-        // with it the release's migration) has finished.
-        const workerService = service(worker, { environment: { ML_SERVICE_URL: mlUrl }, calls: [mlService], serviceDependsOn: [apiService.service] });
+        // The live slot keeps the image it serves (rollout.liveImage, set by the release path); the other slot,
+        // the candidate, runs this release's image. Both run the same task size, count and environment.
+        const { liveSlot } = spec.rollout;
+        const candidateSlot = otherSlot(liveSlot);
+        const slotImage = (slot: RolloutSlot) => (slot === liveSlot ? (spec.rollout.liveImage ?? api.image) : api.image);
+        const apiSlots = Object.fromEntries(
+            rolloutSlots.map((slot) => [
+                slot,
+                new FargateService(
+                    slotName(slot),
+                    ctx,
+                    {
+                        spec: { ...api, image: slotImage(slot) },
+                        clusterArn: cluster.arn,
+                        clusterName: cluster.name,
+                        serviceConnect: { namespaceArn: namespace.arn, role: "client" },
+                        subnetIds: this.network.privateSubnetIds,
+                        securityGroupIds: [groups.tasks.id],
+                        executionRoleArn: executionRole.arn,
+                        taskRoleArn: taskRole.arn,
+                        logGroupName: logGroups.api.name,
+                        environment: { ...sharedEnvironment, PORT: String(api.port), SERVICE_NAME: api.name, ML_SERVICE_URL: mlUrl, RELEASE_SLOT: slot },
+                        secrets,
+                        taskDefinitionDependsOn: [...(snapshot ? [snapshot] : []), migration, ...secretVersions],
+                        calls: [mlService],
+                        loadBalancing: { targetGroup: slotGroups[slot], rollbackAlarms: slotAlarms[slot] },
+                    },
+                    { parent },
+                ),
+            ]),
+        ) as Record<RolloutSlot, FargateService>;
+        // The worker runs the release's image against the same schema: it rolls out once the candidate slot's
+        // deployment (after the release's migration) has finished.
+        const workerService = service(worker, { environment: { ML_SERVICE_URL: mlUrl }, calls: [mlService], serviceDependsOn: [apiSlots[candidateSlot].service] });
 
-        this.app = { loadBalancer, cluster, services: { api: apiService, worker: workerService, ml: mlService }, rollbackAlarms };
-        return { url: loadBalancer.url, healthUrl: pulumi.interpolate`${loadBalancer.url}${api.healthCheck.path}` };
+        this.app = { loadBalancer, cluster, services: { api: apiSlots.blue, worker: workerService, ml: mlService }, apiSlots, rollbackAlarms };
+        const readinessUrl = pulumi.interpolate`${loadBalancer.url}${api.healthCheck.path}`;
+        return {
+            url: loadBalancer.url,
+            healthUrl: readinessUrl,
+            // What the release path reads back between its steps (tools/release/rollout.ts releaseOutputSchema).
+            release: pulumi.output({
+                version: spec.releaseVersion ?? null,
+                images: { api: api.image, worker: worker.image, ml: ml.image },
+                readinessUrl,
+                alarmNames: pulumi.all(rollbackAlarms.map((alarm) => alarm.name)),
+                databaseBackup: snapshot ? { id: snapshot.dbSnapshotIdentifier, location: snapshot.dbSnapshotArn } : null,
+                rollout: {
+                    liveSlot,
+                    candidateSlot,
+                    candidatePercent: spec.rollout.candidatePercent,
+                    weights: loadBalancer.weights,
+                    images: { [liveSlot]: slotImage(liveSlot), [candidateSlot]: slotImage(candidateSlot) },
+                },
+            }),
+        };
     }
 
     createMonitoring(scope: Scope, args: MonitoringArgs): MonitoringEndpoints {
@@ -294,7 +331,8 @@ class AwsBackend implements EnvironmentBackend {
             apiTargetGroups: app.loadBalancer.targetGroups.map((group) => group.arnSuffix),
             clusterName: app.cluster.name,
             serviceNames: {
-                api: app.services.api.serviceName,
+                api: app.apiSlots.blue.serviceName,
+                "api-green": app.apiSlots.green.serviceName,
                 worker: app.services.worker.serviceName,
                 ml: app.services.ml.serviceName,
             },

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceSpec } from "../../config";
+import { slotWeights, type RolloutSlot, type ServiceSpec } from "../../config";
 import { PrivateBucket } from "./bucket";
 import { awsOptions, type AwsContext, type PolicyStatement } from "./context";
 import type { Network } from "./network";
@@ -13,15 +13,19 @@ export const targetGroupDefaultPort = 80;
 /**
  * The public entry: an Application Load Balancer in the public subnets, HTTPS with the configured
  * certificate (HTTP redirects to it) or, without one, HTTP with a warning. Traffic reaches the api
- * through one listener rule that forwards, by weight, to two target groups: ECS shifts those weights
- * during a canary release, so the rule's actions belong to ECS after creation.
+ * through one listener rule that forwards, by weight, to two target groups, one per api slot (blue and
+ * green, docs/rollout.md). The weights are the stack's: `rollout.liveSlot` keeps `100 - candidatePercent`,
+ * the other slot takes `rollout.candidatePercent`, so each stage of a release (seed 003: 5 %, 50 %, 100 %)
+ * is an in-place update of this rule, shown by the preview and written in the record.
  */
 export class LoadBalancer extends pulumi.ComponentResource {
     readonly alb: aws.lb.LoadBalancer;
-    /** Two groups that take turns serving production and the new revision. */
+    /** One group per api slot: blue (`-api-a`), green (`-api-b`). They take turns serving production and the new revision. */
     readonly targetGroups: [aws.lb.TargetGroup, aws.lb.TargetGroup];
-    /** The rule ECS re-weights during releases (`productionListenerRule`). */
+    /** The rule whose weights the release advances. */
     readonly productionRule: aws.lb.ListenerRule;
+    /** The weights the rule forwards with, percent per slot. */
+    readonly weights: Record<RolloutSlot, number>;
     /** The listener that serves the api (HTTPS, or HTTP without a certificate): the production rule's. */
     readonly listener: aws.lb.Listener;
     readonly url: pulumi.Output<string>;
@@ -117,6 +121,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 },
                 options(),
             );
+        // The groups keep their first names ("a", "b"): renaming them would replace them under a live rule.
         this.targetGroups = [targetGroup("a"), targetGroup("b")];
 
         const notFound = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } };
@@ -171,6 +176,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             options(),
         );
 
+        this.weights = slotWeights(ctx.spec.rollout.liveSlot, ctx.spec.rollout.candidatePercent);
         this.productionRule = new aws.lb.ListenerRule(
             `${name}-api`,
             {
@@ -182,15 +188,14 @@ export class LoadBalancer extends pulumi.ComponentResource {
                         type: "forward",
                         forward: {
                             targetGroups: [
-                                { arn: this.targetGroups[0].arn, weight: 100 },
-                                { arn: this.targetGroups[1].arn, weight: 0 },
+                                { arn: this.targetGroups[0].arn, weight: this.weights.blue },
+                                { arn: this.targetGroups[1].arn, weight: this.weights.green },
                             ],
                         },
                     },
                 ],
             },
-            // ECS re-weights the two groups at every release; reverting its weights would send traffic to the idle group.
-            options({ ignoreChanges: ["actions"] }),
+            options(),
         );
 
         const scheme = settings.certificateArn !== undefined ? "https" : "http";

@@ -59,23 +59,24 @@ export function databaseReachableCommand(probe: "python" | "curl" | "wget", time
 
 /**
  * Seed 003's middle step (backup → migrate → roll out) on AWS: a one-off ECS task from the new api image
- * running `aws.migrationCommand`, started by the api service's deployment lifecycle hook at PRE_SCALE_UP.
+ * running `aws.migrationCommand`, run by a Lambda function that `pulumi up` invokes (an
+ * `aws.lambda.Invocation`) after the pre-migration snapshot and before any api slot's new task definition:
+ * the release's prepare update (docs/rollout.md) fails, with no traffic moved, when the migration fails.
  *
- * Why a lifecycle hook rather than a run-task-and-wait step inside `pulumi up`: ECS itself holds the
- * release at the point where no task of the new revision exists yet, and a FAILED answer makes ECS roll
- * the deployment back by the same path as a failed canary; nothing depends on the machine running
- * `pulumi up` staying connected, a re-run of the deployment re-runs the migration, and the step is
- * visible in the service's deployment history. A run-task step in the program (a dynamic provider or a
- * command resource) would run before the new task definition is even in use, could not roll anything
- * back, and would leave a half-finished release if the CLI died while waiting.
+ * Why not an ECS lifecycle hook any more: the api is released in two slots whose traffic split the stack
+ * owns (three stages, which ECS's native canary cannot do), so each slot deploys ROLLING, and ECS runs
+ * lifecycle hooks only for its blue/green, canary and linear strategies. The function keeps the hook's
+ * logic (start the task, follow it, answer with its exit code, prune old snapshots); invoked with
+ * `mode: "release"` it follows the task to the end itself, within Lambda's 15 minutes. A migration that
+ * runs longer fails the update while the task keeps running; the next `pulumi up` (a re-run of the
+ * release) invokes it again, finds the same task by its `startedBy` and keeps following it, up to
+ * `aws.migrationTimeoutMinutes`, after which the task is stopped.
  */
 export class MigrationStep extends pulumi.ComponentResource {
     readonly taskDefinition: aws.ecs.TaskDefinition;
     readonly hookFunction: aws.lambda.Function;
-    /** The role ECS assumes to invoke the hook. */
-    readonly invokerRole: aws.iam.Role;
-    /** The api service's `lifecycleHooks` entry. */
-    readonly lifecycleHook: aws.types.input.ecs.ServiceDeploymentConfigurationLifecycleHook;
+    /** The run of the migration for this release: what the api slots' task definitions wait for. */
+    readonly invocation: aws.lambda.Invocation;
 
     constructor(name: string, ctx: AwsContext, args: MigrationStepArgs, opts: pulumi.ComponentResourceOptions) {
         super("fraud-platform:aws:MigrationStep", name, {}, opts);
@@ -167,52 +168,43 @@ export class MigrationStep extends pulumi.ComponentResource {
         this.hookFunction = new aws.lambda.Function(
             `${name}-hook`,
             {
-                description: "ECS PRE_SCALE_UP hook of the api: runs the release's database migration; its exit code decides the release",
+                description: "Runs the release's database migration as an ECS task; its exit code decides the release",
                 runtime: "nodejs22.x",
                 architectures: ["arm64"],
                 handler: "index.handler",
                 code: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.FileAsset(path.join(__dirname, "lambda", "migrationHook.mjs")) }),
                 role: role.arn,
-                // Each invocation is short: it starts or polls the task and answers IN_PROGRESS until it stops.
-                timeout: 60,
+                // Invoked by `pulumi up` it follows the task to the end: Lambda's longest run, 15 minutes.
+                timeout: 900,
                 memorySize: 256,
                 loggingConfig: { logFormat: "Text", logGroup: hookLogs.name },
             },
             options({ dependsOn: [policy] }),
         );
 
-        this.invokerRole = new aws.iam.Role(
-            `${name}-invoker`,
-            { description: "Lets ECS invoke the api's migration hook during deployments", assumeRolePolicy: assumeRolePolicy(ctx, "ecs.amazonaws.com") },
-            options(),
-        );
-        new aws.iam.RolePolicy(
-            `${name}-invoker`,
-            {
-                role: this.invokerRole.id,
-                policy: policyDocument([{ Sid: "InvokeMigrationHook", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [this.hookFunction.arn] }]),
-            },
-            awsOptions(ctx, this.invokerRole),
-        );
-
-        this.lifecycleHook = {
-            hookTargetArn: this.hookFunction.arn,
-            roleArn: this.invokerRole.arn,
-            lifecycleStages: ["PRE_SCALE_UP"],
-            hookDetails: pulumi.jsonStringify({
-                cluster: args.clusterArn,
-                taskDefinition: this.taskDefinition.arn,
-                containerName,
-                subnets: args.subnetIds,
-                securityGroups: args.securityGroupIds,
-                logGroup: args.logGroup.name,
-                timeoutMinutes: settings.migrationTimeoutMinutes,
-                dbInstanceIdentifier: args.database.instanceIdentifier,
-                snapshotPrefix: args.database.snapshotPrefix,
-                snapshotIdentifier: snapshot?.dbSnapshotIdentifier,
-                keepReleases: settings.preMigrationSnapshotsKept,
-            }),
+        const hookDetails = {
+            cluster: args.clusterArn,
+            taskDefinition: this.taskDefinition.arn,
+            containerName,
+            subnets: args.subnetIds,
+            securityGroups: args.securityGroupIds,
+            logGroup: args.logGroup.name,
+            timeoutMinutes: settings.migrationTimeoutMinutes,
+            dbInstanceIdentifier: args.database.instanceIdentifier,
+            snapshotPrefix: args.database.snapshotPrefix,
+            snapshotIdentifier: snapshot?.dbSnapshotIdentifier,
+            keepReleases: settings.preMigrationSnapshotsKept,
         };
-        this.registerOutputs({ taskDefinitionArn: this.taskDefinition.arn, hookFunctionArn: this.hookFunction.arn });
+        // A new migration task definition (a new image, command or environment) changes the input, and with
+        // the default lifecycle scope (CREATE_ONLY) a changed input invokes the function again.
+        this.invocation = new aws.lambda.Invocation(
+            `${name}-run`,
+            {
+                functionName: this.hookFunction.name,
+                input: pulumi.jsonStringify({ mode: "release", executionId: this.taskDefinition.arn, hookDetails }),
+            },
+            options({ dependsOn: [this.hookFunction, ...(snapshot ? [snapshot] : [])] }),
+        );
+        this.registerOutputs({ taskDefinitionArn: this.taskDefinition.arn, hookFunctionArn: this.hookFunction.arn, invocationResult: this.invocation.result });
     }
 }

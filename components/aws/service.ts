@@ -13,19 +13,16 @@ export interface ContainerSecret {
     arn: pulumi.Input<string>;
 }
 
-/** How the api is put behind the load balancer for canary releases. */
-export interface CanaryLoadBalancing {
-    targetGroups: [aws.lb.TargetGroup, aws.lb.TargetGroup];
-    productionRule: aws.lb.ListenerRule;
-    infrastructureRole: aws.iam.Role;
-    /** Alarms that roll a release back when they fire. */
+/**
+ * How an api slot is put behind the load balancer: its own target group, which the production rule
+ * weights against the other slot's (docs/rollout.md). ECS only registers the slot's tasks there; the
+ * traffic split is the stack's, so ECS deploys each slot ROLLING, where its circuit breaker and alarm
+ * rollback apply.
+ */
+export interface SlotLoadBalancing {
+    targetGroup: aws.lb.TargetGroup;
+    /** Alarms on the slot's own target group that roll the slot's ECS deployment back when they fire. */
     rollbackAlarms: aws.cloudwatch.MetricAlarm[];
-    /** Must exist before the service (the role's permissions). */
-    dependsOn: pulumi.Resource[];
-    /** ECS deployment lifecycle hooks (the migration at PRE_SCALE_UP). */
-    lifecycleHooks?: aws.types.input.ecs.ServiceDeploymentConfigurationLifecycleHook[];
-    /** Minutes the hooks may take in one deployment (counted into `pulumi up`'s wait). */
-    hookMinutes?: number;
 }
 
 export interface FargateServiceArgs {
@@ -42,7 +39,7 @@ export interface FargateServiceArgs {
     /** Plain, non-secret environment. */
     environment: Record<string, pulumi.Input<string>>;
     secrets: ContainerSecret[];
-    loadBalancing?: CanaryLoadBalancing;
+    loadBalancing?: SlotLoadBalancing;
     /**
      * Resources the new task definition must wait for: the pre-migration snapshot and migration step, and the
      * secret versions (a task can only start once each of its secrets has a value).
@@ -70,19 +67,19 @@ export function healthCheckCommand(probe: "python" | "curl" | "wget", port: numb
     }
 }
 
-/** Minutes ECS may take for one deployment of the service before `pulumi up` gives up on it. */
-export function deploymentWaitMinutes(ctx: AwsContext, lb: CanaryLoadBalancing | undefined): number {
-    const settings = ctx.spec.aws;
-    // Tasks starting, passing health checks and draining: generous, so only a release that cannot finish times out.
-    const rollout = 20;
-    if (lb === undefined) return rollout + 10;
-    return (lb.hookMinutes ?? 0) + settings.canaryBakeMinutes + settings.deploymentBakeMinutes + rollout;
+/**
+ * Minutes ECS may take for one (rolling) deployment of the service before `pulumi up` gives up on it: tasks
+ * starting, passing health checks and draining, generous so only a deployment that cannot finish times out.
+ * The release's traffic stages are separate updates (docs/rollout.md), not part of this wait.
+ */
+export function deploymentWaitMinutes(): number {
+    return 30;
 }
 
 /**
  * One ECS Fargate service: its task definition (health check, logs, non-root, read-only root,
  * secrets from Secrets Manager), the service (private subnets, circuit breaker with rollback,
- * Service Connect; for the api, the load balancer and CANARY releases guarded by alarms), and
+ * Service Connect; for an api slot, its target group and alarms that roll its deployment back), and
  * CPU target-tracking autoscaling that owns the desired count.
  */
 export class FargateService extends pulumi.ComponentResource {
@@ -172,9 +169,8 @@ export class FargateService extends pulumi.ComponentResource {
         };
 
         // `pulumi up` waits for each deployment to finish (ECS's steady state) and fails when it fails: a release
-        // that ECS rolls back, or a first deployment that never gets healthy, ends the update with an error. The
-        // wait covers the migration hook, the canary, the bake time, and the tasks' start and health checks.
-        const waitMinutes = deploymentWaitMinutes(ctx, lb);
+        // that ECS rolls back, or a first deployment that never gets healthy, ends the update with an error.
+        const waitMinutes = deploymentWaitMinutes();
         const timeouts = { create: `${waitMinutes}m`, update: `${waitMinutes}m`, delete: "20m" };
 
         this.service = new aws.ecs.Service(
@@ -189,51 +185,26 @@ export class FargateService extends pulumi.ComponentResource {
                 enableEcsManagedTags: true,
                 propagateTags: "SERVICE",
                 serviceConnectConfiguration: serviceConnect,
-                // A revision that cannot get healthy is rolled back instead of retried forever.
+                // A revision that cannot get healthy is rolled back instead of retried forever (rolling deployments only).
                 deploymentCircuitBreaker: { enable: true, rollback: true },
                 waitForSteadyState: true,
                 deploymentMaximumPercent: 200,
                 deploymentMinimumHealthyPercent: 100,
+                deploymentConfiguration: { strategy: "ROLLING" },
                 ...(lb === undefined
-                    ? { deploymentConfiguration: { strategy: "ROLLING" } }
+                    ? {}
                     : {
-                          loadBalancers: [
-                              {
-                                  targetGroupArn: lb.targetGroups[0].arn,
-                                  containerName: spec.name,
-                                  containerPort: spec.port,
-                                  advancedConfiguration: {
-                                      alternateTargetGroupArn: lb.targetGroups[1].arn,
-                                      productionListenerRule: lb.productionRule.arn,
-                                      roleArn: lb.infrastructureRole.arn,
-                                  },
-                              },
-                          ],
+                          loadBalancers: [{ targetGroupArn: lb.targetGroup.arn, containerName: spec.name, containerPort: spec.port }],
                           healthCheckGracePeriodSeconds: settings.healthCheckGracePeriodSeconds,
-                          // Seed 003's canary: a small share first, then everything; the old revision stays up for the bake time.
-                          deploymentConfiguration: {
-                              strategy: "CANARY",
-                              bakeTimeInMinutes: String(settings.deploymentBakeMinutes),
-                              canaryConfiguration: {
-                                  canaryPercent: settings.canaryPercent,
-                                  canaryBakeTimeInMinutes: String(settings.canaryBakeMinutes),
-                              },
-                              lifecycleHooks: lb.lifecycleHooks,
-                          },
+                          // The slot's own 5xx rate and latency roll its deployment back (ECS alarm rollback applies to rolling deployments).
                           alarms: { enable: true, rollback: true, alarmNames: lb.rollbackAlarms.map((alarm) => alarm.name) },
                       }),
             },
             options({
-                dependsOn: [...(lb?.dependsOn ?? []), ...args.taskDefinitionDependsOn, ...(args.serviceDependsOn ?? []), ...args.calls],
+                dependsOn: [...args.taskDefinitionDependsOn, ...(args.serviceDependsOn ?? []), ...args.calls],
                 customTimeouts: timeouts,
-                ignoreChanges: [
-                    // With autoscaling, the scaler owns the task count; re-applying `count` would undo its work at every up.
-                    ...(spec.autoscaling ? ["desiredCount"] : []),
-                    // After a canary ECS may report the other target group as primary; re-sending the a/b order
-                    // from here would start a deployment that routes against ECS's own state. Only the two ARNs are
-                    // ECS's: a new container port still reaches the service (the target groups do not change with it).
-                    ...(lb ? ["loadBalancers[0].targetGroupArn", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn"] : []),
-                ],
+                // With autoscaling, the scaler owns the task count; re-applying `count` would undo its work at every up.
+                ignoreChanges: spec.autoscaling ? ["desiredCount"] : [],
             }),
         );
         this.serviceName = this.service.name;

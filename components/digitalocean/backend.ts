@@ -62,7 +62,13 @@ export class DigitalOceanBackend implements EnvironmentBackend {
             destinations: this.destinations(),
         });
         this.app = app;
-        return { url: app.url, healthUrl: app.healthUrl };
+        const { api, worker, ml } = args.services;
+        return {
+            url: app.url,
+            healthUrl: app.healthUrl,
+            // The release rolls a failed release back to the app's previous deployment by this id (docs/rollout.md).
+            release: pulumi.output({ version: this.spec.releaseVersion ?? null, images: { api: api.image, worker: worker.image, ml: ml.image }, readinessUrl: app.healthUrl, appId: app.app.id }),
+        };
     }
 
     createMonitoring(scope: Scope, args: MonitoringArgs): MonitoringEndpoints {

@@ -470,6 +470,25 @@ export const providerRules: Readonly<Record<string, readonly ProviderRule[]>> = 
     "aws:lb/listenerRule:ListenerRule": [
         required(["actions", "conditions", "listenerArn"], tf("internal/service/elbv2/listener_rule.go (action, condition, listener_arn: Required)")),
         intBetween("priority", 1, 50000, tf("internal/service/elbv2/listener_rule.go (priority: validListenerRulePriority 1-50000)")),
+        // The api's release weights (docs/rollout.md) travel through these: a forward action takes 1 to 5 target
+        // groups, each weighted 0 to 999 (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ForwardActionConfig.html,
+        // API_TargetGroupTuple.html).
+        rule("forward-weights", tf("internal/service/elbv2/listener.go (forward.target_group: MinItems 1, MaxItems 5; weight: IntBetween(0, 999)), shared by listener_rule.go"), ({ inputs }) => {
+            const actions = Array.isArray(inputs.actions) ? inputs.actions : [];
+            for (const [index, action] of actions.entries()) {
+                const forward = isRecord(action) && isRecord(action.forward) ? action.forward : undefined;
+                if (forward === undefined || !Array.isArray(forward.targetGroups)) continue;
+                const groups = forward.targetGroups;
+                if (groups.length < 1 || groups.length > 5) return `action.${index}.forward.0.target_group: attribute supports 1 to 5 items, got ${groups.length}`;
+                for (const group of groups) {
+                    const weight = isRecord(group) ? group.weight : undefined;
+                    if (typeof weight === "number" && (!Number.isInteger(weight) || weight < 0 || weight > 999)) {
+                        return `expected action.${index}.forward.0.target_group.weight to be in the range (0 - 999), got ${weight}`;
+                    }
+                }
+            }
+            return undefined;
+        }),
     ],
     "aws:servicediscovery/httpNamespace:HttpNamespace": [
         nameRule({ property: "name", maxLength: 1024, pattern: { regex: /^[0-9A-Za-z_.-]+$/, message: `invalid namespace name "%v"` }, source: tf("internal/service/servicediscovery/validate.go (validNamespaceName)") }),

@@ -5,6 +5,8 @@
  *
  *   npm run release -- validate --tag v1.4.2 [--stack production] [--main-ref origin/main] [--rollback] [--fetch]
  *   npm run release -- deploy   --tag v1.4.2 --commit <sha> --stack production --path tag-trigger|api --out <file>
+ *   npm run release -- rollout  --tag v1.4.2 --commit <sha> --stack production --path tag-trigger|api --out <file> [--staging-stack staging] [--no-alarms]
+ *   npm run release -- stage-config --stack production --stage prepare|<stage>|rollback   (inside a Deployments run)
  *   npm run release -- record   --tag v1.4.2 --commit <sha> --path tag-trigger|api --stacks staging,production --results-dir <dir> [--policy <preview.json>] --out <file>
  *   npm run release -- settings diff|push --stack production   (deploy/<stack>.settings.yaml ↔ Pulumi Cloud; settingsCli.ts)
  *
@@ -30,12 +32,19 @@ import {
 import { fetchMainAndTags, GitError, isAncestor, listTags, resolveCommit } from "./git";
 import { buildDeploymentRecord, policyResultsFromPreview, stackResultSchema, type StackPolicyResult } from "./record";
 import { checkRelease, isReleaseTarget, parseReleaseTag, ReleaseTagError, releaseTargets } from "./version";
+// Seed 003's staged rollout (issue 15, items 3-5): its commands live in rolloutCli.ts.
+// rolloutCli.ts loads the config schema (and with it @pulumi/pulumi): imported only by the commands that need it.
+import { checkCommittedImages, ReleaseImageError } from "./images";
+import { PromotionError } from "./promotion";
+import { StageConfigError } from "./stageConfig";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 
 const usage = `usage:
   npm run release -- validate --tag <vX.Y.Z> [--stack production|staging] [--main-ref origin/main] [--commit <sha>] [--rollback] [--fetch] [--github-output <file>] [--repo <dir>]
   npm run release -- deploy --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--rollback] [--org <org>] [--timeout-minutes 60] [--discovery-minutes 15]
+  npm run release -- rollout --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--org <org>] [--timeout-minutes 60] [--staging-stack staging] [--no-alarms]
+  npm run release -- stage-config --stack <stack> --stage prepare|<stage name>|rollback
   npm run release -- record --tag <vX.Y.Z> --commit <sha> --path tag-trigger|api --stacks <a,b> --results-dir <dir> [--policy <file>] [--previous <tag>] --out <file>
 ${settingsUsage}`;
 
@@ -88,6 +97,9 @@ const options = {
     policy: { type: "string" },
     previous: { type: "string" },
     repo: { type: "string" },
+    stage: { type: "string" },
+    "staging-stack": { type: "string" },
+    "no-alarms": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -116,6 +128,8 @@ function validate(values: Values): number {
         mainRef,
         rollback: values.rollback,
     });
+    // A release is a version: the images committed at the tagged commit carry its version (rollbacks redeploy old tags as they were).
+    if (!values.rollback) checkCommittedImages(repo, commit, target, tag);
     const facts = { tag, version: release.version.version, commit, previous: previous?.tag ?? "" };
     if (values["github-output"] !== undefined) {
         fs.appendFileSync(values["github-output"], Object.entries(facts).map(([k, v]) => `${k}=${v}\n`).join(""));
@@ -155,6 +169,43 @@ async function deploy(values: Values): Promise<number> {
     writeJson(out, result);
     process.stdout.write(`${stack}: deployment ${result.deploymentId} ${result.status}; result written to ${out}\n`);
     return result.status === "succeeded" ? 0 : 1;
+}
+
+async function rollout(values: Values): Promise<number> {
+    const tag = required(values.tag, "tag");
+    const commit = required(values.commit, "commit");
+    const stack = required(values.stack, "stack");
+    const out = required(values.out, "out");
+    const organization = values.org ?? process.env.PULUMI_ORG ?? "";
+    if (organization === "") throw new UsageError("the Pulumi organization is required: --org or PULUMI_ORG");
+    const client = new DeploymentsClient({
+        baseUrl: process.env.PULUMI_BACKEND_URL || defaultBackendUrl,
+        token: process.env.PULUMI_ACCESS_TOKEN ?? "",
+        organization,
+        project: projectName(),
+    });
+    const { rolloutCommand } = await import("./rolloutCli");
+    const document = await rolloutCommand({
+        client,
+        stack,
+        tag,
+        commit,
+        path: releasePathFrom(values.path),
+        timeoutMs: minutes(values["timeout-minutes"], 60, "timeout-minutes"),
+        stagingStack: values["staging-stack"] ?? "staging",
+        checkAlarms: !values["no-alarms"],
+        log: (line) => process.stdout.write(`${line}\n`),
+    });
+    writeJson(out, document);
+    process.stdout.write(`${stack}: release ${tag} ${document.status}${document.failure ? ` at ${document.failure.stage}` : ""}; record written to ${out}\n`);
+    return document.status === "succeeded" ? 0 : 1;
+}
+
+async function stageConfig(values: Values): Promise<number> {
+    const stack = required(values.stack ?? process.env.PULUMI_CI_STACK, "stack");
+    const { stageConfigCommand } = await import("./rolloutCli");
+    stageConfigCommand(stack, values.stage ?? process.env.ROLLOUT_STAGE ?? "prepare", (line) => process.stdout.write(`${line}\n`));
+    return 0;
 }
 
 function record(values: Values): number {
@@ -216,6 +267,10 @@ async function main(argv: string[]): Promise<number> {
             return deploy(values);
         case "record":
             return record(values);
+        case "rollout":
+            return rollout(values);
+        case "stage-config":
+            return stageConfig(values);
         default:
             throw new UsageError(`unknown command "${command}"`);
     }
@@ -232,7 +287,10 @@ export function failureReport(error: unknown): { code: number; text: string } {
         error instanceof ReleaseSetupError ||
         error instanceof GitError ||
         error instanceof DeploymentTimeoutError ||
-        error instanceof DeploymentsApiError;
+        error instanceof DeploymentsApiError ||
+        error instanceof ReleaseImageError ||
+        error instanceof PromotionError ||
+        error instanceof StageConfigError;
     const detail = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
     return { code: expected ? 1 : 2, text: `release: ${detail}\n` };
 }

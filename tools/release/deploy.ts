@@ -140,6 +140,8 @@ export async function waitForDeployment(
 export function deploymentMatchesRelease(deployment: Deployment, tag: string, commit: string): boolean {
     if (deployment.pulumiOperation !== undefined && deployment.pulumiOperation !== "update") return false;
     const variables = deployment.configuration?.environmentVariables ?? [];
+    // A rollout's stage and rollback updates (docs/rollout.md) carry the tag too; they are not the release's own update.
+    if (variables.some((v) => v.name === "ROLLOUT_STAGE" && v.value !== "prepare")) return false;
     if (variables.some((v) => (v.name === "PULUMI_CI_TAG_NAME" || v.name === "RELEASE_TAG") && v.value === tag)) return true;
     if (deployment.configuration?.source?.git?.commit === commit) return true;
     return (deployment.updates ?? []).some((update) => {
@@ -216,6 +218,8 @@ export interface ReleaseStackInput {
      * native tag trigger cannot fire for it: the double-deploy refusal does not apply.
      */
     rollback?: boolean;
+    /** More variables for the deployment the api path starts (the rollout's ROLLOUT_STAGE). */
+    extraEnvironment?: Record<string, string>;
     log?: (line: string) => void;
 }
 
@@ -246,7 +250,12 @@ export async function releaseStack(input: ReleaseStackInput): Promise<StackRelea
             // Pin the update to the tagged commit, not whatever main points at by the time it runs.
             sourceContext: { git: { commit } },
             operationContext: {
-                environmentVariables: { RELEASE_TAG: tag, RELEASE_COMMIT: commit, ...(input.rollback ? { RELEASE_ROLLBACK: "true" } : {}) },
+                environmentVariables: {
+                    RELEASE_TAG: tag,
+                    RELEASE_COMMIT: commit,
+                    ...(input.rollback ? { RELEASE_ROLLBACK: "true" } : {}),
+                    ...input.extraEnvironment,
+                },
             },
         });
         deploymentId = created.id;

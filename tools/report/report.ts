@@ -71,6 +71,8 @@ export function imageOnlyChange(config: Record<string, string>): { config: Recor
     const raw = config[key];
     if (!raw) return { config, change: "no services in the stack's config" };
     const services = JSON.parse(raw) as Record<string, { image?: string }>;
+    // On AWS the release path keeps the live api slot on the image it serves (docs/rollout.md, prepare step).
+    const liveImage = config[`${project}:backend`] === "aws" ? services.api?.image : undefined;
     const moved: string[] = [];
     for (const spec of Object.values(services)) {
         if (!spec.image) continue;
@@ -82,7 +84,9 @@ export function imageOnlyChange(config: Record<string, string>): { config: Recor
         if (!moved.includes(line)) moved.push(line);
         spec.image = `${repo}:${nextTag}`;
     }
-    return { config: { ...config, [key]: JSON.stringify(services) }, change: `image-only release: ${moved.join("; ")}` };
+    const rolloutKey = `${project}:rollout`;
+    const rollout: Record<string, string> = liveImage === undefined ? {} : { [rolloutKey]: JSON.stringify({ ...(JSON.parse(config[rolloutKey] ?? "{}") as Record<string, unknown>), liveImage }) };
+    return { config: { ...config, [key]: JSON.stringify(services), ...rollout }, change: `image-only release: ${moved.join("; ")}` };
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Types of migrationHook.mjs, the api's PRE_SCALE_UP lifecycle hook (shipped as plain JavaScript). */
+/** Types of migrationHook.mjs, the release's migration runner (shipped as plain JavaScript). */
 
 export type AwsCall = (service: "ecs" | "rds", operation: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
@@ -16,4 +16,12 @@ export interface PreMigrationSnapshot {
 export function startedByFor(event: Record<string, unknown>): string;
 export function snapshotsToDelete(snapshots: PreMigrationSnapshot[], keepReleases: number, currentId: string | undefined): string[];
 export function runMigrationHook(event: Record<string, unknown>, call: AwsCall, log?: (line: string) => void, now?: () => number): Promise<HookAnswer>;
-export function handler(event: Record<string, unknown>): Promise<HookAnswer>;
+export function runMigrationToCompletion(
+    event: Record<string, unknown>,
+    call: AwsCall,
+    log?: (line: string) => void,
+    now?: () => number,
+    sleep?: (ms: number) => Promise<void>,
+    remainingMs?: () => number,
+): Promise<{ status: "SUCCEEDED" }>;
+export function handler(event: Record<string, unknown>, context?: { getRemainingTimeInMillis?: () => number }): Promise<HookAnswer | { status: "SUCCEEDED" }>;

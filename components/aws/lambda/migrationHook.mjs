@@ -1,9 +1,9 @@
-// The api service's ECS deployment lifecycle hook at PRE_SCALE_UP (seed 003: backup -> migrate -> roll out).
-// ECS invokes it after Pulumi has taken the pre-migration snapshot and registered the new revision, before any
-// task of that revision starts. It runs the migration as a one-off Fargate task from the new image and answers
-// ECS with the task's exit code: SUCCEEDED lets the canary start, FAILED makes ECS roll the deployment back, so
-// the services stay on the previous revision. It is invoked again every `callBackDelay` seconds while the task
-// runs (IN_PROGRESS), so no invocation comes near Lambda's 15-minute limit.
+// The release's database migration (seed 003: backup -> migrate -> roll out). `pulumi up` invokes it (an
+// aws.lambda.Invocation, `mode: "release"`) after the pre-migration snapshot and before any api slot's new
+// task definition. It runs the migration as a one-off Fargate task from the new image and follows it to its
+// exit code: 0 lets the update go on, anything else fails it, so no slot runs the new revision. The step logic
+// keeps the shape of an ECS lifecycle hook (IN_PROGRESS / SUCCEEDED / FAILED), so it can also serve as one
+// where a service uses ECS's blue/green, canary or linear strategy.
 // Hook contract: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/lambda-lifecycle-hooks.html
 //
 // Plain JavaScript with no bundling: the Node.js Lambda runtime ships the AWS SDK v3. The logic takes a
@@ -140,4 +140,25 @@ async function awsCall(service, operation, input) {
     return entry.client.send(new entry.sdk[`${operation}Command`](input));
 }
 
-export const handler = async (event) => runMigrationHook(event, awsCall);
+/**
+ * `pulumi up`'s run (an aws.lambda.Invocation with `mode: "release"`): asks the hook logic again and again
+ * until the migration succeeds (returns) or fails (throws, which fails the invocation and the update).
+ * Stops asking shortly before `remainingMs()` runs out, with an error that says the task still runs.
+ */
+export async function runMigrationToCompletion(event, call, log = console.log, now = () => Date.now(), sleep = (ms) => new Promise((r) => setTimeout(r, ms)), remainingMs = () => Infinity) {
+    for (;;) {
+        const answer = await runMigrationHook(event, call, log, now);
+        if (answer.hookStatus === "SUCCEEDED") return { status: "SUCCEEDED" };
+        if (answer.hookStatus === "FAILED") throw new Error(`the release's migration failed; see the log group ${settingsOf(event).logGroup ?? "of the migration"}`);
+        const delay = (answer.callBackDelay ?? pollSeconds) * 1000;
+        if (remainingMs() < delay + 20_000) {
+            throw new Error("the migration task is still running as this invocation ends; run the update again to keep following it (the same task is found by its startedBy)");
+        }
+        await sleep(delay);
+    }
+}
+
+export const handler = async (event, context) =>
+    event.mode === "release"
+        ? runMigrationToCompletion(event, awsCall, console.log, () => Date.now(), undefined, () => context?.getRemainingTimeInMillis?.() ?? 900_000)
+        : runMigrationHook(event, awsCall);

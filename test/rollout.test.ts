@@ -1,0 +1,456 @@
+import { expect } from "chai";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { AddressInfo } from "node:net";
+import { ConfigValidationError, loadEnvironmentSpec, rolloutSettings, type RawStackConfig, type RolloutSettings } from "../config";
+import { deploymentMatchesRelease, type PollingOptions } from "../tools/release/deploy";
+import { DeploymentsClient } from "../tools/release/deploymentsClient";
+import { DigitalOceanApps } from "../tools/release/digitaloceanApps";
+import { checkCommittedImages, checkImagesMatchRelease, imageTag, ReleaseImageError } from "../tools/release/images";
+import { PromotionError, requireStagingDeployed } from "../tools/release/promotion";
+import { runRollout, type ReleaseOutput, type RolloutInput } from "../tools/release/rollout";
+import { notifySlack, slackMessage } from "../tools/release/slack";
+import { runSmokeTests, type Clock } from "../tools/release/smoke";
+import { StageConfigError, stagePosition } from "../tools/release/stageConfig";
+
+/** A local HTTP stand-in: records every request and answers with `answer`. */
+interface Recorded {
+    method: string;
+    path: string;
+    body: unknown;
+}
+interface StandIn {
+    url: string;
+    requests: Recorded[];
+    close(): Promise<void>;
+}
+
+async function standIn(answer: (request: Recorded) => { status: number; body?: unknown }): Promise<StandIn> {
+    const requests: Recorded[] = [];
+    const server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            const request = { method: req.method ?? "", path: req.url ?? "", body: text === "" ? undefined : (JSON.parse(text) as unknown) };
+            requests.push(request);
+            const reply = answer(request);
+            res.writeHead(reply.status, { "Content-Type": "application/json" });
+            res.end(JSON.stringify(reply.body ?? {}));
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+        url: `http://127.0.0.1:${port}`,
+        requests,
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
+    };
+}
+
+/** Virtual time: sleeping advances the clock at once, so a 30-minute rollout runs in milliseconds. */
+function virtualClock(start = Date.parse("2026-03-02T10:00:00Z")): Clock & { slept: number } {
+    const clock = {
+        current: start,
+        slept: 0,
+        now: () => clock.current,
+        sleep: async (ms: number) => {
+            clock.current += ms;
+            clock.slept += ms;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+        },
+    };
+    return clock;
+}
+
+const commit = "3f2a9c1d4e5b6a7980c1d2e3f4a5b6c7d8e9f001";
+const tag = "v1.4.3";
+const fast: PollingOptions = { timeoutMs: 2_000, initialIntervalMs: 2, maxIntervalMs: 5, backoffFactor: 2 };
+const settings = (overrides: Record<string, unknown> = {}): RolloutSettings =>
+    rolloutSettings.parse({ checkIntervalSeconds: 60, smoke: { endpoints: ["/api/v1/score"], retries: 1, retryIntervalSeconds: 5, deadlineSeconds: 60 }, ...overrides });
+
+/**
+ * The Pulumi Deployments API for one stack, plus the app it deploys: each created deployment succeeds at
+ * once and moves the app's traffic as its ROLLOUT_STAGE says; the app answers 503 while `badAt` % or more
+ * of the traffic is on the new revision.
+ */
+async function releaseWorld(options: { badAt?: number; stack?: string; deployTags?: boolean; failingStep?: string }) {
+    const stack = options.stack ?? "production";
+    const stackPath = `/api/stacks/acme/fraud-platform/${stack}`;
+    const state = { candidatePercent: 0, created: [] as Record<string, string>[], deployments: new Map<string, string>() };
+    const unhealthy = () => options.badAt !== undefined && state.candidatePercent >= options.badAt;
+    const app = await standIn(({ path }) => {
+        if (path === "/health" || path === "/health/ready" || path === "/api/v1/score") return unhealthy() ? { status: 503, body: { status: "unhealthy" } } : { status: 200, body: { status: "healthy" } };
+        return { status: 404 };
+    });
+    const release: ReleaseOutput = {
+        version: "1.4.3",
+        images: { api: "ghcr.io/dygsom/fraud-api:1.4.3", worker: "ghcr.io/dygsom/fraud-api:1.4.3", ml: "ghcr.io/dygsom/fraud-ml:1.4.3" },
+        readinessUrl: `${app.url}/health/ready`,
+        databaseBackup: { id: "fraud-production-db-pre-v1-4-3-ab12", location: "arn:aws:rds:us-east-1:123456789012:snapshot:fraud-production-db-pre-v1-4-3-ab12", createdAt: "2026-03-02T10:01:00.000Z" },
+    };
+    const api = await standIn(({ method, path, body }) => {
+        if (path === `${stackPath}/deployments/settings`) return { status: 200, body: { vcs: { deployTags: options.deployTags ?? false, tagFilters: ["v*.*.*"] } } };
+        if (method === "POST" && path === `${stackPath}/deployments`) {
+            const variables = (body as { operationContext: { environmentVariables: Record<string, string> } }).operationContext.environmentVariables;
+            state.created.push(variables);
+            const id = `dep-${state.created.length}`;
+            const stage = variables.ROLLOUT_STAGE;
+            if (stage === "prepare" || stage === "rollback") state.candidatePercent = 0;
+            else if (variables.ROLLOUT_PERCENT !== undefined) state.candidatePercent = Number(variables.ROLLOUT_PERCENT);
+            state.deployments.set(id, stage === options.failingStep ? "failed" : "succeeded");
+            return { status: 202, body: { id } };
+        }
+        const single = new RegExp(`^${stackPath}/deployments/(dep-\\d+)$`).exec(path);
+        if (single) return { status: 200, body: { id: single[1], status: state.deployments.get(single[1]) ?? "failed", created: "2026-03-02 10:00:00.000", modified: "2026-03-02 10:01:00.000", updates: [{ version: 40 + Number(single[1].slice(4)) }] } };
+        if (path === `${stackPath}/export`) {
+            const outputs = { url: app.url, healthUrl: `${app.url}/health`, release: { ...release, rollout: { liveSlot: "blue", candidateSlot: "green", candidatePercent: state.candidatePercent, weights: {}, images: {} } } };
+            return { status: 200, body: { deployment: { resources: [{ urn: "urn:pulumi:x::y::pulumi:pulumi:Stack::y", type: "pulumi:pulumi:Stack", outputs }] } } };
+        }
+        return { status: 404, body: { message: `no route ${method} ${path}` } };
+    });
+    const client = new DeploymentsClient({ baseUrl: api.url, token: "pul-test", organization: "acme", project: "fraud-platform" });
+    return { app, api, client, state, close: async () => Promise.all([app.close(), api.close()]) };
+}
+
+function rolloutInput(world: Awaited<ReturnType<typeof releaseWorld>>, clock: Clock, extra: Partial<RolloutInput> = {}): RolloutInput {
+    return {
+        client: world.client,
+        stack: "production",
+        environment: "production",
+        backend: "aws",
+        tag,
+        commit,
+        path: "api",
+        settings: settings(),
+        clock,
+        polling: fast,
+        discovery: fast,
+        triggeredBy: "release-manager",
+        ...extra,
+    };
+}
+
+describe("rollout: seed 003's three stages against local stand-ins", function () {
+    this.timeout(20_000);
+
+    it("walks 5 % → 50 % → 100 %, watching each stage for its minutes, and records succeeded only after the last watch", async () => {
+        const world = await releaseWorld({});
+        try {
+            const clock = virtualClock();
+            const started = clock.now();
+            const record = await runRollout(rolloutInput(world, clock, { alarms: async () => [] }));
+
+            expect(record.status).to.equal("succeeded");
+            expect(world.state.created.map((v) => v.ROLLOUT_STAGE)).to.deep.equal(["prepare", "canary", "progressive", "full"]);
+            expect(world.state.created.map((v) => v.ROLLOUT_PERCENT)).to.deep.equal([undefined, "5", "50", "100"]);
+            expect(world.state.created.every((v) => v.RELEASE_TAG === tag && v.RELEASE_COMMIT === commit)).to.equal(true);
+            expect(record.rollout_stages.map((s) => [s.stage, s.traffic_percentage, s.duration_minutes, s.status])).to.deep.equal([
+                ["canary", 5, 5, "healthy"],
+                ["progressive", 50, 10, "healthy"],
+                ["full", 100, 15, "healthy"],
+            ]);
+            // A check at once and every minute (checkIntervalSeconds 60) up to the stage's end.
+            expect(record.rollout_stages.map((s) => s.checks)).to.deep.equal([6, 11, 16]);
+            expect(record.completed_at).to.equal(new Date(started + 30 * 60_000).toISOString());
+            expect(record.rollback_deadline).to.equal(new Date(started + 90 * 60_000).toISOString());
+            expect(record).to.include({ rollback_available: true, rollback_window_minutes: 60, retention_days: 365, git_sha: commit, git_ref: `refs/tags/${tag}`, triggered_by: "release-manager", version: "1.4.3" });
+            expect(record.services_deployed).to.deep.include({ service: "api", image: "ghcr.io/dygsom/fraud-api:1.4.3" });
+            expect(record.database_backup?.backup_id).to.equal("fraud-production-db-pre-v1-4-3-ab12");
+            expect(record.migrations_applied).to.equal(null);
+            expect(record.health_checks).to.deep.equal({
+                smoke_tests: "passed",
+                probes: { health: "healthy", readiness: "healthy", "/api/v1/score": "healthy" },
+                alarms: { checked: true, firing: [] },
+            });
+            expect(record.pulumi_deployments.map((d) => d.step)).to.deep.equal(["prepare", "canary", "progressive", "full"]);
+            expect(record.failure).to.equal(null);
+            expect(record.rollback).to.equal(null);
+            // Probes went to the stand-in app from outside: health, readiness and the critical endpoint.
+            expect(new Set(world.app.requests.map((r) => r.path))).to.deep.equal(new Set(["/health", "/health/ready", "/api/v1/score"]));
+        } finally {
+            await world.close();
+        }
+    });
+
+    it("fails at the 50 % stage, shifts all traffic back to the live slot and records failed with the stage", async () => {
+        const world = await releaseWorld({ badAt: 50 });
+        try {
+            const record = await runRollout(rolloutInput(world, virtualClock()));
+
+            expect(record.status).to.equal("failed");
+            expect(record.failure?.stage).to.equal("progressive");
+            expect(record.failure?.reason).to.include("smoke tests failed").and.to.include("HTTP 503");
+            expect(record.rollout_stages.map((s) => [s.stage, s.status])).to.deep.equal([
+                ["canary", "healthy"],
+                ["progressive", "failed"],
+                ["full", "not-started"],
+            ]);
+            expect(world.state.created.map((v) => v.ROLLOUT_STAGE)).to.deep.equal(["prepare", "canary", "progressive", "rollback"]);
+            expect(world.state.candidatePercent).to.equal(0);
+            expect(record.rollback).to.include({ status: "succeeded", smoke_tests: "passed", deployment_id: "dep-4" });
+            // Nothing completed: no rollback window opens for a release that never finished.
+            expect(record).to.include({ completed_at: null, rollback_deadline: null, rollback_available: false });
+            expect(record.health_checks.smoke_tests).to.equal("passed");
+        } finally {
+            await world.close();
+        }
+    });
+
+    it("fails a stage whose update left the weights where they were (settings without stage-config), instead of claiming it", async () => {
+        const world = await releaseWorld({});
+        try {
+            const client = world.client;
+            const original = client.getStackOutputs.bind(client);
+            client.getStackOutputs = async (stack, signal) => {
+                const outputs = await original(stack, signal);
+                const release = outputs.release as ReleaseOutput;
+                return { ...outputs, release: { ...release, rollout: { ...release.rollout!, candidatePercent: 0 } } };
+            };
+            const record = await runRollout(rolloutInput(world, virtualClock()));
+            expect(record.failure?.stage).to.equal("canary");
+            expect(record.failure?.reason).to.include("reports 0 % on the new revision, not 5 %").and.to.include("stage-config");
+            expect(record.rollout_stages[0]).to.include({ status: "failed", checks: 0 });
+        } finally {
+            await world.close();
+        }
+    });
+
+    it("a health alarm firing at the canary fails the release there, even while the smoke tests pass", async () => {
+        const world = await releaseWorld({});
+        try {
+            const record = await runRollout(rolloutInput(world, virtualClock(), { alarms: async () => (world.state.candidatePercent >= 5 ? ["fraud-production-api-rollback-5xx"] : []) }));
+            expect(record.failure).to.deep.include({ stage: "canary" });
+            expect(record.failure?.reason).to.include("fraud-production-api-rollback-5xx");
+            expect(record.rollback?.status).to.equal("succeeded");
+        } finally {
+            await world.close();
+        }
+    });
+
+    it("DigitalOcean: deploys, smoke-tests, and on failure rolls the app back to the deployment active before, through the API", async () => {
+        const world = await releaseWorld({ badAt: 0, stack: "staging" });
+        const doApi = await standIn(({ method, path }) => {
+            if (method === "GET" && path === "/v2/apps/app-1") return { status: 200, body: { app: { id: "app-1", active_deployment: { id: "do-before", phase: "ACTIVE" } } } };
+            if (method === "POST" && path === "/v2/apps/app-1/rollback") {
+                world.state.candidatePercent = -1; // the old deployment serves again: healthy
+                return { status: 200, body: { deployment: { id: "do-rollback", phase: "PENDING_DEPLOY" } } };
+            }
+            if (method === "GET" && path === "/v2/apps/app-1/deployments/do-rollback") return { status: 200, body: { deployment: { id: "do-rollback", phase: "ACTIVE" } } };
+            return { status: 404 };
+        });
+        try {
+            // The stack reports its App Platform app.
+            const client = world.client;
+            const original = client.getStackOutputs.bind(client);
+            client.getStackOutputs = async (stack, signal) => {
+                const outputs = await original(stack, signal);
+                return { ...outputs, release: { ...(outputs.release as object), appId: "app-1", rollout: null } };
+            };
+            const record = await runRollout(rolloutInput(world, virtualClock(), { stack: "staging", environment: "staging", backend: "digitalocean", digitalocean: new DigitalOceanApps("do-token", doApi.url) }));
+
+            expect(record.status).to.equal("failed");
+            expect(record.failure?.stage).to.equal("full");
+            expect(record.rollout_stages.map((s) => [s.stage, s.traffic_percentage])).to.deep.equal([["full", 100]]);
+            const rollback = doApi.requests.find((r) => r.method === "POST");
+            expect(rollback?.body).to.deep.equal({ deployment_id: "do-before", skip_pin: true });
+            expect(record.rollback).to.include({ status: "succeeded", deployment_id: "do-rollback", smoke_tests: "passed" });
+            // App Platform swaps the whole app: only the release's own update ran through Pulumi Deployments.
+            expect(world.state.created.map((v) => v.ROLLOUT_STAGE)).to.deep.equal(["prepare"]);
+        } finally {
+            await Promise.all([world.close(), doApi.close()]);
+        }
+    });
+
+    it("a failed prepare update records failed at prepare, with no rollback (no traffic had moved)", async () => {
+        const world = await releaseWorld({ failingStep: "prepare" });
+        try {
+            const record = await runRollout(rolloutInput(world, virtualClock()));
+            expect(record.failure?.stage).to.equal("prepare");
+            expect(record.rollback).to.equal(null);
+            expect(record.rollout_stages.every((s) => s.status === "not-started")).to.equal(true);
+        } finally {
+            await world.close();
+        }
+    });
+});
+
+describe("rollout: smoke tests", () => {
+    it("retry a failing URL and pass once it answers; give up after the retries with the reason", async () => {
+        let failures = 2;
+        const app = await standIn(() => (failures-- > 0 ? { status: 502 } : { status: 200 }));
+        try {
+            const clock = virtualClock();
+            const options = { retries: 3, retryIntervalMs: 10_000, deadlineMs: 300_000, requestTimeoutMs: 2_000 };
+            const passed = await runSmokeTests([{ name: "health", url: `${app.url}/health` }], options, clock);
+            expect(passed.results[0]).to.include({ status: "passed", attempts: 3, httpStatus: 200 });
+            expect(clock.slept).to.equal(20_000);
+
+            failures = 100;
+            const failed = await runSmokeTests([{ name: "health", url: `${app.url}/health` }], options, clock);
+            expect(failed.status).to.equal("failed");
+            expect(failed.results[0]).to.include({ attempts: 4, error: "HTTP 502" });
+        } finally {
+            await app.close();
+        }
+    });
+
+    it("stop at the deadline, and report an unreachable URL", async () => {
+        const app = await standIn(() => ({ status: 503 }));
+        await app.close();
+        const clock = virtualClock();
+        const report = await runSmokeTests([{ name: "health", url: `${app.url}/health` }], { retries: 20, retryIntervalMs: 10_000, deadlineMs: 30_000, requestTimeoutMs: 1_000 }, clock);
+        expect(report.status).to.equal("failed");
+        expect(report.results[0].attempts).to.be.at.most(3);
+        expect(report.results[0].error).to.match(/fetch failed|ECONNREFUSED/);
+    });
+});
+
+describe("rollout: Slack notifications", () => {
+    it("post the seed's success and failure messages to the webhook", async () => {
+        const slack = await standIn(() => ({ status: 200 }));
+        const world = await releaseWorld({ badAt: 50 });
+        try {
+            const failed = await runRollout(rolloutInput(world, virtualClock()));
+            expect(await notifySlack(`${slack.url}/services/T/B/x`, failed, () => undefined)).to.equal("sent");
+            const text = (slack.requests[0].body as { text: string }).text;
+            expect(text).to.include("🚨 Production deployment FAILED").and.to.include(`Version: ${tag}`).and.to.include(`Deployment ID: ${failed.deployment_id}`);
+            expect(text).to.include("Failed stage: progressive").and.to.include("ACTION REQUIRED").and.to.include("fraud-production-db-pre-v1-4-3-ab12");
+
+            const succeeded = { ...failed, status: "succeeded" as const, failure: null, rollback: null, rollback_deadline: "2026-03-02T11:30:00.000Z" };
+            expect(slackMessage(succeeded)).to.include("✅ Production deployment successful").and.to.include("All services healthy and operational").and.to.include("Rollback available for 60 minutes");
+            expect(await notifySlack(undefined, succeeded, () => undefined)).to.equal("skipped");
+        } finally {
+            await Promise.all([slack.close(), world.close()]);
+        }
+    });
+});
+
+describe("rollout: a release is a version", () => {
+    it("refuses a tag whose committed images are not tagged with its version, naming each", () => {
+        const images = { "fraud-platform:services.api.image": "ghcr.io/dygsom/fraud-api:1.4.2", "fraud-platform:services.ml.image": "ghcr.io/dygsom/fraud-ml:1.4.3" };
+        expect(() => checkImagesMatchRelease("v1.4.3", images, "Pulumi.production.yaml")).to.throw(ReleaseImageError, /services\.api\.image is ghcr\.io\/dygsom\/fraud-api:1\.4\.2/);
+        expect(() => checkImagesMatchRelease("v1.4.3", { a: "ghcr.io/x/api:1.4.3@sha256:" + "a".repeat(64), b: "registry:5000/x/ml:v1.4.3" }, "f")).not.to.throw();
+        expect(() => checkImagesMatchRelease("v1.4.3", { a: "ghcr.io/x/api@sha256:" + "a".repeat(64) }, "f")).to.throw(ReleaseImageError, /not tagged 1\.4\.3/);
+        expect(imageTag("registry:5000/x/api")).to.equal(undefined);
+    });
+
+    it("validate refuses a tag whose committed stack file ships other images (CLI, exit 1), and accepts the matching one", function () {
+        this.timeout(15_000);
+        const repo = fs.mkdtempSync(path.join(os.tmpdir(), "release-images-"));
+        const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8" }).trim();
+        try {
+            git("init", "--quiet", "--initial-branch=main");
+            git("config", "user.email", "release@test.invalid");
+            git("config", "user.name", "release test");
+            const stackFile = (version: string) =>
+                `config:\n  fraud-platform:services:\n    api:\n      image: ghcr.io/dygsom/fraud-api:${version}\n    worker:\n      image: ghcr.io/dygsom/fraud-api:${version}\n    ml:\n      image: ghcr.io/dygsom/fraud-ml:${version}\n`;
+            fs.writeFileSync(path.join(repo, "Pulumi.production.yaml"), stackFile("1.4.2"));
+            git("add", ".");
+            git("commit", "--quiet", "-m", "release 1.4.2");
+            git("tag", "v1.4.2");
+            // v1.4.3 tagged on a commit that still ships the 1.4.2 images.
+            git("commit", "--quiet", "--allow-empty", "-m", "docs only");
+            git("tag", "v1.4.3");
+            const result = spawnSync(
+                process.execPath,
+                ["--import", "tsx", path.resolve(__dirname, "../tools/release/cli.ts"), "validate", "--tag", "v1.4.3", "--main-ref", "main", "--repo", repo],
+                { cwd: path.resolve(__dirname, ".."), encoding: "utf8" },
+            );
+            expect(result.status, result.stderr).to.equal(1);
+            expect(result.stderr).to.include("release v1.4.3 refused").and.to.include("fraud-platform:services.api.image is ghcr.io/dygsom/fraud-api:1.4.2");
+            expect(() => checkCommittedImages(repo, git("rev-parse", "v1.4.2"), "production", "v1.4.2")).not.to.throw();
+        } finally {
+            fs.rmSync(repo, { recursive: true, force: true });
+        }
+    });
+
+    it("a stage's or rollback's update is never taken for the release's own update (re-runs find the prepare update)", () => {
+        const withVariables = (variables: Record<string, string>) => ({
+            id: "d",
+            status: "succeeded",
+            created: "",
+            modified: "",
+            configuration: { environmentVariables: Object.entries(variables).map(([name, value]) => ({ name, value })) },
+        });
+        expect(deploymentMatchesRelease(withVariables({ RELEASE_TAG: "v1.4.3", ROLLOUT_STAGE: "prepare" }), "v1.4.3", commit)).to.equal(true);
+        expect(deploymentMatchesRelease(withVariables({ RELEASE_TAG: "v1.4.3", ROLLOUT_STAGE: "canary" }), "v1.4.3", commit)).to.equal(false);
+        expect(deploymentMatchesRelease(withVariables({ RELEASE_TAG: "v1.4.3", ROLLOUT_STAGE: "rollback" }), "v1.4.3", commit)).to.equal(false);
+        expect(deploymentMatchesRelease(withVariables({ PULUMI_CI_TAG_NAME: "v1.4.3" }), "v1.4.3", commit)).to.equal(true);
+    });
+
+    it("production refuses a commit staging has not deployed", async () => {
+        const api = await standIn(({ path }) => {
+            if (path.startsWith("/api/stacks/acme/fraud-platform/staging/deployments?")) {
+                return { status: 200, body: { deployments: [{ id: "s-1", status: "succeeded", created: "", modified: "", configuration: { environmentVariables: [{ name: "RELEASE_TAG", value: "v1.4.2" }] } }] } };
+            }
+            if (path === "/api/stacks/acme/fraud-platform/staging/deployments/s-1") return { status: 200, body: { id: "s-1", status: "succeeded", created: "", modified: "", configuration: { environmentVariables: [{ name: "RELEASE_TAG", value: "v1.4.2" }] } } };
+            return { status: 404 };
+        });
+        try {
+            const client = new DeploymentsClient({ baseUrl: api.url, token: "t", organization: "acme", project: "fraud-platform" });
+            expect(await requireStagingDeployed(client, "staging", "v1.4.2", commit)).to.equal("s-1");
+            const error = await requireStagingDeployed(client, "staging", "v1.4.3", "0".repeat(40)).catch((e: unknown) => e);
+            expect(error).to.be.instanceOf(PromotionError);
+            expect((error as Error).message).to.include("v1.4.3").and.to.include("release it to staging first");
+        } finally {
+            await api.close();
+        }
+    });
+});
+
+describe("rollout: stage positions and config", () => {
+    const s = rolloutSettings.parse({});
+    const image = "ghcr.io/dygsom/fraud-api:1.4.3";
+
+    it("prepare makes the finished candidate the live slot; stages raise its share; rollback returns it to 0", () => {
+        expect(stagePosition("prepare", s, undefined, image)).to.deep.equal({ liveSlot: "blue", candidatePercent: 0 });
+        const finished = { liveSlot: "blue" as const, candidateSlot: "green" as const, candidatePercent: 100, weights: {}, images: { blue: "x:1.4.1", green: "x:1.4.2" } };
+        expect(stagePosition("prepare", s, finished, image)).to.deep.equal({ liveSlot: "green", candidatePercent: 0, liveImage: "x:1.4.2" });
+        const prepared = { liveSlot: "green" as const, candidateSlot: "blue" as const, candidatePercent: 0, weights: {}, images: { blue: image, green: "x:1.4.2" } };
+        expect(stagePosition("progressive", s, prepared, image)).to.deep.equal({ liveSlot: "green", candidatePercent: 50, liveImage: "x:1.4.2" });
+        expect(stagePosition("rollback", s, { ...prepared, candidatePercent: 50 }, image)).to.deep.equal({ liveSlot: "green", candidatePercent: 0, liveImage: "x:1.4.2" });
+        expect(() => stagePosition("canary", s, { ...prepared, images: { blue: "x:1.4.2", green: "x:1.4.2" } }, image)).to.throw(StageConfigError, /run the prepare step/);
+        expect(() => stagePosition("halfway", s, prepared, image)).to.throw(StageConfigError, /prepare, canary, progressive, full, rollback/);
+    });
+
+    it("refuses bad stages with the key, the value and what is allowed", () => {
+        const raw: RawStackConfig = {
+            project: "fraud-platform",
+            stack: "test",
+            values: {
+                "fraud-platform:backend": "docker",
+                "fraud-platform:services": JSON.stringify({ api: { image: "a/b:1" }, worker: { image: "a/b:1" }, ml: { image: "a/c:1" } }),
+                "fraud-platform:rollout": JSON.stringify({ stages: [{ name: "canary", percent: 50, minutes: 5 }, { name: "half", percent: 10, minutes: 5 }, { name: "full", percent: 90, minutes: 15 }], candidatePercent: 7 }),
+            },
+            secretKeys: new Set(),
+        };
+        const error = (() => {
+            try {
+                loadEnvironmentSpec(raw);
+            } catch (e) {
+                return e;
+            }
+            return undefined;
+        })();
+        expect(error).to.be.instanceOf(ConfigValidationError);
+        const problems = (error as ConfigValidationError).problems;
+        const at = (key: string) => problems.find((p) => p.key === key);
+        expect(at("fraud-platform:rollout.stages[1].percent")).to.include({ given: "10" });
+        expect(at("fraud-platform:rollout.stages[1].percent")?.allowed).to.include("more than the previous stage's 50");
+        expect(at("fraud-platform:rollout.stages[2].percent")?.allowed).to.include("100 in the last stage");
+        expect(at("fraud-platform:rollout.candidatePercent")?.allowed).to.include("0 or one of the stages' percents: 0, 50, 10, 90");
+        expect(rolloutSettings.parse({}).stages).to.deep.equal([
+            { name: "canary", percent: 5, minutes: 5 },
+            { name: "progressive", percent: 50, minutes: 10 },
+            { name: "full", percent: 100, minutes: 15 },
+        ]);
+    });
+});

@@ -1,0 +1,57 @@
+import { otherSlot, type RolloutSettings, type RolloutSlot } from "../../config/rollout";
+import type { ReleaseOutput } from "./rollout";
+
+/**
+ * Where a rollout step puts the stack: the config keys `rollout.liveSlot`, `rollout.candidatePercent` and
+ * `rollout.liveImage` for the update a step runs, computed from the stack's `release` output (what the
+ * previous update left) and the step. Run inside the Deployments executor before `pulumi up`
+ * (`npm run release -- stage-config --stage "${ROLLOUT_STAGE:-prepare}"`): the stack's outputs carry the
+ * rollout's position from one update to the next, because the executor's checkout (and any config set in
+ * it) is thrown away after each run.
+ */
+
+export interface StagePosition {
+    liveSlot: RolloutSlot;
+    candidatePercent: number;
+    /** Unset: the live slot runs `services.api.image` (first deployment, before any slot differs). */
+    liveImage?: string;
+}
+
+export class StageConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StageConfigError";
+    }
+}
+
+/**
+ * - `prepare`: a new release. If the last one finished (its candidate took 100 %), that slot becomes the
+ *   live one; otherwise (rolled back, or interrupted) the live slot stays. The candidate gets 0 %.
+ * - a stage's name: the candidate's share becomes the stage's percent; the live slot and its image stay.
+ * - `rollback`: all traffic back to the live slot.
+ */
+export function stagePosition(step: string, settings: RolloutSettings, current: ReleaseOutput["rollout"], candidateImage: string): StagePosition {
+    if (step === "prepare") {
+        if (current === undefined || current === null) return { liveSlot: "blue", candidatePercent: 0 };
+        const finished = current.candidatePercent === 100;
+        const liveSlot = finished ? current.candidateSlot : current.liveSlot;
+        return { liveSlot, candidatePercent: 0, liveImage: current.images[liveSlot] };
+    }
+    if (current === undefined || current === null) {
+        throw new StageConfigError(`step "${step}" needs the stack's release output from the prepare step; run the release from prepare (ROLLOUT_STAGE=prepare)`);
+    }
+    const candidateSlot = otherSlot(current.liveSlot);
+    const candidateRuns = current.images[candidateSlot];
+    if (candidateRuns !== candidateImage) {
+        throw new StageConfigError(
+            `step "${step}": the candidate slot ${candidateSlot} runs ${candidateRuns ?? "nothing"}, not this release's ${candidateImage}; run the prepare step for this release first`,
+        );
+    }
+    const liveImage = current.images[current.liveSlot];
+    if (step === "rollback") return { liveSlot: current.liveSlot, candidatePercent: 0, liveImage };
+    const stage = settings.stages.find((s) => s.name === step);
+    if (stage === undefined) {
+        throw new StageConfigError(`unknown rollout step "${step}": allowed are prepare, ${settings.stages.map((s) => s.name).join(", ")}, rollback`);
+    }
+    return { liveSlot: current.liveSlot, candidatePercent: stage.percent, liveImage };
+}
