@@ -20,6 +20,10 @@ import { imageReference, urlPath } from "./common";
 export const rolloutSlots = ["blue", "green"] as const;
 export type RolloutSlot = (typeof rolloutSlots)[number];
 
+/** The slot that is not live: stopped between releases, starting in the prepare update, running in the stages. */
+export const candidateStates = ["stopped", "starting", "running"] as const;
+export type CandidateState = (typeof candidateStates)[number];
+
 export function otherSlot(slot: RolloutSlot): RolloutSlot {
     return slot === "blue" ? "green" : "blue";
 }
@@ -82,6 +86,13 @@ export const rolloutSettings = z
         candidatePercent: z.number().int().min(0).max(100).default(0),
         /** Set by the release path: the api image the live slot keeps running. Default: `services.api.image`. */
         liveImage: imageReference.optional(),
+        /**
+         * Set by the release path: whether the slot that is not live runs. `stopped` between releases (no
+         * tasks, no autoscaling: the standby costs nothing), `starting` for the release's prepare update (the
+         * new revision starts at `services.api.count` tasks and `pulumi up` waits until they are healthy),
+         * `running` while the stages move traffic to it (autoscaled like the live slot).
+         */
+        candidateState: z.enum(candidateStates).default("stopped"),
     })
     .superRefine((settings, ctx) => {
         const { stages } = settings;
@@ -105,6 +116,13 @@ export const rolloutSettings = z
         const allowed = [0, ...stages.map((s) => s.percent)];
         if (!allowed.includes(settings.candidatePercent)) {
             ctx.addIssue({ code: "custom", path: ["candidatePercent"], message: `0 or one of the stages' percents: ${allowed.join(", ")}` });
+        }
+        if (settings.candidatePercent > 0 && settings.candidateState !== "running") {
+            ctx.addIssue({
+                code: "custom",
+                path: ["candidateState"],
+                message: `"running" while the new revision takes traffic (candidatePercent ${settings.candidatePercent}); a slot that is ${settings.candidateState} has no task to serve it`,
+            });
         }
     });
 

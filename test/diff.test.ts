@@ -118,11 +118,15 @@ describe("planning the committed stacks", function () {
         const services = JSON.parse(readStackConfig("production").config["fraud-platform:services"]) as Record<string, { image: string }>;
         const liveImage = services.api.image;
         for (const service of Object.values(services)) service.image = service.image.replace(/:[^:]+$/, ":1.4.3");
-        const prepare = { services, releaseVersion: "1.4.3", rollout: { liveSlot: "blue", candidatePercent: 0, liveImage } };
+        const prepare = { services, releaseVersion: "1.4.3", rollout: { liveSlot: "blue", candidatePercent: 0, liveImage, candidateState: "starting" } };
         const prepared = await run("production", prepare);
         const plan = planChanges(readBack(await first("production")), prepared);
         const summary = plan.changes.map((c) => `${c.op} ${c.urn.split("::").pop()!}`).sort();
         expect(summary).to.deep.equal([
+            // The standby slot starts: it gets its scaler for the stages, and its count goes from 0 to
+            // services.api.count (applied in this update, and waited for).
+            "create fraud-production-app-api-green-cpu",
+            "create fraud-production-app-api-green-scaling",
             "create fraud-production-db-pre-migration-1-4-3",
             "replace fraud-production-app-api-green-task",
             "replace fraud-production-app-migrate-run",
@@ -134,10 +138,19 @@ describe("planning the committed stacks", function () {
             "update fraud-production-app-worker-service",
         ]);
         expect(plan.errors).to.deep.equal([]);
+        expect(plan.changes.find((c) => c.urn.endsWith("::fraud-production-app-api-green-service"))?.properties).to.include("desiredCount");
 
         // The canary: 5 % to green. One update, of the rule's actions; no replacement anywhere.
-        const canary = planChanges(readBack(prepared), await run("production", { ...prepare, rollout: { ...prepare.rollout, candidatePercent: 5 } }));
+        const canary = planChanges(readBack(prepared), await run("production", { ...prepare, rollout: { ...prepare.rollout, candidatePercent: 5, candidateState: "running" } }));
         expect(canary.changes.map((c) => [c.op, c.urn.split("::").pop()!, c.properties])).to.deep.equal([["update", "fraud-production-app-lb-api", ["actions"]]]);
+
+        // complete (after the full stage): green becomes the live slot and blue stops; traffic does not move.
+        const full = await run("production", { ...prepare, rollout: { ...prepare.rollout, candidatePercent: 100, candidateState: "running" } });
+        const complete = planChanges(readBack(full), await run("production", { ...prepare, rollout: { liveSlot: "green", candidatePercent: 0, liveImage: services.api.image, candidateState: "stopped" } }));
+        const completeSummary = complete.changes.map((c) => `${c.op} ${c.urn.split("::").pop()!}`).sort();
+        expect(completeSummary).to.include.members(["delete fraud-production-app-api-scaling", "delete fraud-production-app-api-cpu", "update fraud-production-app-api-service"]);
+        expect(completeSummary.some((c) => c.includes("app-lb-api") || c.includes("green"))).to.equal(false);
+        expect(complete.errors).to.deep.equal([]);
     });
 
     it("selfhosted: an api image bump replaces the replicas that run it (each waited for, one after another) and leaves nginx alone", async () => {

@@ -45,8 +45,8 @@ describe("npm run report", function () {
             const production = report("production");
             // ARM64 Fargate in us-east-1: $0.03238 per vCPU-hour, $0.00356 per GB-hour, 730 hours.
             expect(line(production, /^api service/).monthlyUsd).to.equal(43.25); // 3 × (0.5 × 0.03238 + 1 × 0.00356) × 730 = 43.2525
-            // The api's second slot (docs/rollout.md): the same size and count, always running for instant rollback.
-            expect(line(production, /^green service/).monthlyUsd).to.equal(43.25);
+            // The api's second slot (docs/rollout.md) runs only while a release is under way: between releases, none.
+            expect(line(production, /^green service/).monthlyUsd).to.equal(0);
             expect(line(production, /^worker service/).monthlyUsd).to.equal(14.42); // 2 × (0.25 × 0.03238 + 0.5 × 0.00356) × 730 = 14.4175
             expect(line(production, /^ml service/).monthlyUsd).to.equal(57.67); // 2 × (1 × 0.03238 + 2 × 0.00356) × 730 = 57.67
             expect(line(production, /^NAT gateways$/).monthlyUsd).to.equal(65.7); // 2 × 0.045 × 730
@@ -57,8 +57,8 @@ describe("npm run report", function () {
             expect(line(production, /Secrets Manager/).monthlyUsd).to.equal(1.6); // 4 × 0.40
             expect(line(production, /dashboards/).monthlyUsd).to.equal(3);
             expect(line(production, /CloudWatch alarms/).monthlyUsd).to.equal(5); // 50 alarm metrics × 0.10 (each api slot has its own)
-            // 2 × 43.25 + 14.42 + 57.67 + 65.70 + 7.30 + 14.60 + 7.30 (ALB addresses) + 16.43 + 5.00 + 3.00 + 4.60 + 1.60
-            expect(production.report.monthlyCostUsd).to.equal(284.12);
+            // 43.25 + 14.42 + 57.67 + 65.70 + 7.30 + 14.60 + 7.30 (ALB addresses) + 16.43 + 5.00 + 3.00 + 4.60 + 1.60
+            expect(production.report.monthlyCostUsd).to.equal(240.87);
             // 4.50 NAT data (100 GB × 0.045) + 9.00 data out (100 GB × 0.09) + 5.84 LCU (730 × 0.008) + 17.50 logs
             // (10 log groups × 5 GB × 0.50, with flow logs and WAF logs) + 0.69 S3 (3 buckets × 10 GB × 0.023) + 0 Lambda (inside the free tier).
             expect(line(production, /CloudWatch Logs ingestion/).monthlyUsd).to.equal(25);

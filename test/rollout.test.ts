@@ -84,7 +84,7 @@ const settings = (overrides: Record<string, unknown> = {}): RolloutSettings =>
 async function releaseWorld(options: { badAt?: number; stack?: string; deployTags?: boolean; failingStep?: string }) {
     const stack = options.stack ?? "production";
     const stackPath = `/api/stacks/acme/fraud-platform/${stack}`;
-    const state = { candidatePercent: 0, created: [] as Record<string, string>[], deployments: new Map<string, string>() };
+    const state = { candidatePercent: 0, candidateState: "stopped", created: [] as Record<string, string>[], deployments: new Map<string, string>() };
     const unhealthy = () => options.badAt !== undefined && state.candidatePercent >= options.badAt;
     const app = await standIn(({ path }) => {
         if (path === "/health" || path === "/health/ready" || path === "/api/v1/score") return unhealthy() ? { status: 503, body: { status: "unhealthy" } } : { status: 200, body: { status: "healthy" } };
@@ -103,15 +103,20 @@ async function releaseWorld(options: { badAt?: number; stack?: string; deployTag
             state.created.push(variables);
             const id = `dep-${state.created.length}`;
             const stage = variables.ROLLOUT_STAGE;
-            if (stage === "prepare" || stage === "rollback") state.candidatePercent = 0;
-            else if (variables.ROLLOUT_PERCENT !== undefined) state.candidatePercent = Number(variables.ROLLOUT_PERCENT);
+            if (stage === "prepare" || stage === "rollback" || stage === "complete") {
+                state.candidatePercent = 0;
+                state.candidateState = stage === "prepare" ? "starting" : "stopped";
+            } else if (variables.ROLLOUT_PERCENT !== undefined) {
+                state.candidatePercent = Number(variables.ROLLOUT_PERCENT);
+                state.candidateState = "running";
+            }
             state.deployments.set(id, stage === options.failingStep ? "failed" : "succeeded");
             return { status: 202, body: { id } };
         }
         const single = new RegExp(`^${stackPath}/deployments/(dep-\\d+)$`).exec(path);
         if (single) return { status: 200, body: { id: single[1], status: state.deployments.get(single[1]) ?? "failed", created: "2026-03-02 10:00:00.000", modified: "2026-03-02 10:01:00.000", updates: [{ version: 40 + Number(single[1].slice(4)) }] } };
         if (path === `${stackPath}/export`) {
-            const outputs = { url: app.url, healthUrl: `${app.url}/health`, release: { ...release, rollout: { liveSlot: "blue", candidateSlot: "green", candidatePercent: state.candidatePercent, weights: {}, images: {} } } };
+            const outputs = { url: app.url, healthUrl: `${app.url}/health`, release: { ...release, rollout: { liveSlot: "blue", candidateSlot: "green", candidatePercent: state.candidatePercent, candidateState: state.candidateState, weights: {}, images: {} } } };
             return { status: 200, body: { deployment: { resources: [{ urn: "urn:pulumi:x::y::pulumi:pulumi:Stack::y", type: "pulumi:pulumi:Stack", outputs }] } } };
         }
         return { status: 404, body: { message: `no route ${method} ${path}` } };
@@ -149,8 +154,11 @@ describe("rollout: seed 003's three stages against local stand-ins", function ()
             const record = await runRollout(rolloutInput(world, clock, { alarms: async () => [] }));
 
             expect(record.status).to.equal("succeeded");
-            expect(world.state.created.map((v) => v.ROLLOUT_STAGE)).to.deep.equal(["prepare", "canary", "progressive", "full"]);
-            expect(world.state.created.map((v) => v.ROLLOUT_PERCENT)).to.deep.equal([undefined, "5", "50", "100"]);
+            // After the last stage's watch, `complete` makes the new slot the live one and stops the old one.
+            expect(world.state.created.map((v) => v.ROLLOUT_STAGE)).to.deep.equal(["prepare", "canary", "progressive", "full", "complete"]);
+            expect(world.state.created.map((v) => v.ROLLOUT_PERCENT)).to.deep.equal([undefined, "5", "50", "100", undefined]);
+            expect(world.state.candidateState).to.equal("stopped");
+            expect(record.warnings).to.deep.equal([]);
             expect(world.state.created.every((v) => v.RELEASE_TAG === tag && v.RELEASE_COMMIT === commit)).to.equal(true);
             expect(record.rollout_stages.map((s) => [s.stage, s.traffic_percentage, s.duration_minutes, s.status])).to.deep.equal([
                 ["canary", 5, 5, "healthy"],
@@ -170,7 +178,7 @@ describe("rollout: seed 003's three stages against local stand-ins", function ()
                 probes: { health: "healthy", readiness: "healthy", "/api/v1/score": "healthy" },
                 alarms: { checked: true, firing: [] },
             });
-            expect(record.pulumi_deployments.map((d) => d.step)).to.deep.equal(["prepare", "canary", "progressive", "full"]);
+            expect(record.pulumi_deployments.map((d) => d.step)).to.deep.equal(["prepare", "canary", "progressive", "full", "complete"]);
             expect(record.failure).to.equal(null);
             expect(record.rollback).to.equal(null);
             // Probes went to the stand-in app from outside: health, readiness and the critical endpoint.
@@ -411,14 +419,21 @@ describe("rollout: stage positions and config", () => {
     const image = "ghcr.io/dygsom/fraud-api:1.4.3";
 
     it("prepare makes the finished candidate the live slot; stages raise its share; rollback returns it to 0", () => {
-        expect(stagePosition("prepare", s, undefined, image)).to.deep.equal({ liveSlot: "blue", candidatePercent: 0 });
+        expect(stagePosition("prepare", s, undefined, image)).to.deep.equal({ liveSlot: "blue", candidatePercent: 0, candidateState: "starting" });
         const finished = { liveSlot: "blue" as const, candidateSlot: "green" as const, candidatePercent: 100, weights: {}, images: { blue: "x:1.4.1", green: "x:1.4.2" } };
-        expect(stagePosition("prepare", s, finished, image)).to.deep.equal({ liveSlot: "green", candidatePercent: 0, liveImage: "x:1.4.2" });
+        expect(stagePosition("prepare", s, finished, image)).to.deep.equal({ liveSlot: "green", candidatePercent: 0, liveImage: "x:1.4.2", candidateState: "starting" });
         const prepared = { liveSlot: "green" as const, candidateSlot: "blue" as const, candidatePercent: 0, weights: {}, images: { blue: image, green: "x:1.4.2" } };
-        expect(stagePosition("progressive", s, prepared, image)).to.deep.equal({ liveSlot: "green", candidatePercent: 50, liveImage: "x:1.4.2" });
-        expect(stagePosition("rollback", s, { ...prepared, candidatePercent: 50 }, image)).to.deep.equal({ liveSlot: "green", candidatePercent: 0, liveImage: "x:1.4.2" });
+        expect(stagePosition("progressive", s, prepared, image)).to.deep.equal({ liveSlot: "green", candidatePercent: 50, liveImage: "x:1.4.2", candidateState: "running" });
+        expect(stagePosition("rollback", s, { ...prepared, candidatePercent: 50 }, image)).to.deep.equal({ liveSlot: "green", candidatePercent: 0, liveImage: "x:1.4.2", candidateState: "stopped" });
+        // complete: the new revision's slot becomes the live one with its image; the old slot stops.
+        const completed = stagePosition("complete", s, { ...prepared, candidatePercent: 100 }, image);
+        expect(completed).to.deep.equal({ liveSlot: "blue", candidatePercent: 0, liveImage: image, candidateState: "stopped" });
+        expect(() => stagePosition("complete", s, { ...prepared, candidatePercent: 50 }, image)).to.throw(/serves 50 %, not 100 %/);
+        // The next release keeps the completed slot live and starts the stopped one with its image.
+        const afterComplete = { liveSlot: "blue" as const, candidateSlot: "green" as const, candidatePercent: 0, weights: {}, images: { blue: image, green: image } };
+        expect(stagePosition("prepare", s, afterComplete, "x:1.4.4")).to.deep.equal({ liveSlot: "blue", candidatePercent: 0, liveImage: image, candidateState: "starting" });
         expect(() => stagePosition("canary", s, { ...prepared, images: { blue: "x:1.4.2", green: "x:1.4.2" } }, image)).to.throw(StageConfigError, /run the prepare step/);
-        expect(() => stagePosition("halfway", s, prepared, image)).to.throw(StageConfigError, /prepare, canary, progressive, full, rollback/);
+        expect(() => stagePosition("halfway", s, prepared, image)).to.throw(StageConfigError, /prepare, canary, progressive, full, rollback, complete/);
     });
 
     it("refuses bad stages with the key, the value and what is allowed", () => {
@@ -447,6 +462,10 @@ describe("rollout: stage positions and config", () => {
         expect(at("fraud-platform:rollout.stages[1].percent")?.allowed).to.include("more than the previous stage's 50");
         expect(at("fraud-platform:rollout.stages[2].percent")?.allowed).to.include("100 in the last stage");
         expect(at("fraud-platform:rollout.candidatePercent")?.allowed).to.include("0 or one of the stages' percents: 0, 50, 10, 90");
+        // Traffic on a slot that runs no task would be an outage: a share needs the candidate running.
+        expect(at("fraud-platform:rollout.candidateState")?.allowed).to.include('"running" while the new revision takes traffic (candidatePercent 7)');
+        expect(rolloutSettings.safeParse({ candidatePercent: 5 }).success).to.equal(false);
+        expect(rolloutSettings.safeParse({ candidatePercent: 5, candidateState: "running" }).success).to.equal(true);
         expect(rolloutSettings.parse({}).stages).to.deep.equal([
             { name: "canary", percent: 5, minutes: 5 },
             { name: "progressive", percent: 50, minutes: 10 },

@@ -259,9 +259,11 @@ class AwsBackend implements EnvironmentBackend {
             calls: [],
         });
         // The live slot keeps the image it serves (rollout.liveImage, set by the release path); the other slot,
-        // the candidate, runs this release's image. Both run the same task size, count and environment.
+        // the candidate, runs this release's image with the same task size, count and environment while a release
+        // is under way, and no task between releases (rollout.candidateState).
         const { liveSlot } = spec.rollout;
         const candidateSlot = otherSlot(liveSlot);
+        const candidateSlotState = ({ stopped: "stopped", starting: "starting", running: "serving" } as const)[spec.rollout.candidateState];
         const slotImage = (slot: RolloutSlot) => (slot === liveSlot ? (spec.rollout.liveImage ?? api.image) : api.image);
         const apiSlots = Object.fromEntries(
             rolloutSlots.map((slot) => [
@@ -284,6 +286,7 @@ class AwsBackend implements EnvironmentBackend {
                         taskDefinitionDependsOn: [...(snapshot ? [snapshot] : []), migration, ...secretVersions],
                         calls: [mlService],
                         loadBalancing: { targetGroup: slotGroups[slot], rollbackAlarms: slotAlarms[slot] },
+                        slotState: slot === liveSlot ? "serving" : candidateSlotState,
                     },
                     { parent },
                 ),
@@ -309,6 +312,7 @@ class AwsBackend implements EnvironmentBackend {
                     liveSlot,
                     candidateSlot,
                     candidatePercent: spec.rollout.candidatePercent,
+                    candidateState: spec.rollout.candidateState,
                     weights: loadBalancer.weights,
                     images: { [liveSlot]: slotImage(liveSlot), [candidateSlot]: slotImage(candidateSlot) },
                 },

@@ -41,6 +41,14 @@ export interface FargateServiceArgs {
     secrets: ContainerSecret[];
     loadBalancing?: SlotLoadBalancing;
     /**
+     * For an api slot (docs/rollout.md): `serving` (the live slot, or the candidate while the stages move
+     * traffic): autoscaled, the scaler owning the task count. `starting` (the candidate in the release's
+     * prepare update): `count` tasks are applied, and `pulumi up` waits for them to be healthy, before the
+     * scaler takes over. `stopped` (the standby between releases): no task and no scaler.
+     * Default `serving`. The count is applied exactly at those transitions, never on an ordinary update.
+     */
+    slotState?: "serving" | "starting" | "stopped";
+    /**
      * Resources the new task definition must wait for: the pre-migration snapshot and migration step, and the
      * secret versions (a task can only start once each of its secrets has a value).
      */
@@ -170,6 +178,8 @@ export class FargateService extends pulumi.ComponentResource {
 
         // `pulumi up` waits for each deployment to finish (ECS's steady state) and fails when it fails: a release
         // that ECS rolls back, or a first deployment that never gets healthy, ends the update with an error.
+        const slotState = args.slotState ?? "serving";
+        const autoscaling = slotState === "stopped" ? undefined : spec.autoscaling;
         const waitMinutes = deploymentWaitMinutes();
         const timeouts = { create: `${waitMinutes}m`, update: `${waitMinutes}m`, delete: "20m" };
 
@@ -179,7 +189,7 @@ export class FargateService extends pulumi.ComponentResource {
                 cluster: args.clusterArn,
                 taskDefinition: this.taskDefinition.arn,
                 launchType: "FARGATE",
-                desiredCount: spec.count,
+                desiredCount: slotState === "stopped" ? 0 : spec.count,
                 networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
                 availabilityZoneRebalancing: "ENABLED",
                 enableEcsManagedTags: true,
@@ -203,21 +213,22 @@ export class FargateService extends pulumi.ComponentResource {
             options({
                 dependsOn: [...args.taskDefinitionDependsOn, ...(args.serviceDependsOn ?? []), ...args.calls],
                 customTimeouts: timeouts,
-                // With autoscaling, the scaler owns the task count; re-applying `count` would undo its work at every up.
-                ignoreChanges: spec.autoscaling ? ["desiredCount"] : [],
+                // With autoscaling, the scaler owns the task count; re-applying `count` would undo its work at every
+                // up. A slot that starts or stops gets its count applied in that one update.
+                ignoreChanges: autoscaling && slotState === "serving" ? ["desiredCount"] : [],
             }),
         );
         this.serviceName = this.service.name;
 
-        if (spec.autoscaling) {
+        if (autoscaling) {
             const target = new aws.appautoscaling.Target(
                 `${name}-scaling`,
                 {
                     serviceNamespace: "ecs",
                     scalableDimension: "ecs:service:DesiredCount",
                     resourceId: pulumi.interpolate`service/${args.clusterName}/${this.service.name}`,
-                    minCapacity: spec.autoscaling.minCount,
-                    maxCapacity: spec.autoscaling.maxCount,
+                    minCapacity: autoscaling.minCount,
+                    maxCapacity: autoscaling.maxCount,
                 },
                 options(),
             );
@@ -230,7 +241,7 @@ export class FargateService extends pulumi.ComponentResource {
                     resourceId: target.resourceId,
                     targetTrackingScalingPolicyConfiguration: {
                         predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-                        targetValue: spec.autoscaling.cpuTargetPercent,
+                        targetValue: autoscaling.cpuTargetPercent,
                         // Out fast, in slowly: a spike should not wait, a dip should not flap.
                         scaleOutCooldown: 60,
                         scaleInCooldown: 300,

@@ -6,7 +6,7 @@
  *   npm run release -- validate --tag v1.4.2 [--stack production] [--main-ref origin/main] [--rollback] [--fetch]
  *   npm run release -- deploy   --tag v1.4.2 --commit <sha> --stack production --path tag-trigger|api --out <file>
  *   npm run release -- rollout  --tag v1.4.2 --commit <sha> --stack production --path tag-trigger|api --out <file> [--staging-stack staging] [--no-alarms]
- *   npm run release -- stage-config --stack production --stage prepare|<stage>|rollback   (inside a Deployments run)
+ *   npm run release -- stage-config --stack production --stage prepare|<stage>|rollback|complete   (inside a Deployments run)
  *   npm run release -- record   --tag v1.4.2 --commit <sha> --path tag-trigger|api --stacks staging,production --results-dir <dir> [--policy <preview.json>] --out <file>
  *   npm run release -- settings diff|push --stack production   (deploy/<stack>.settings.yaml ↔ Pulumi Cloud; settingsCli.ts)
  *
@@ -44,7 +44,7 @@ const usage = `usage:
   npm run release -- validate --tag <vX.Y.Z> [--stack production|staging] [--main-ref origin/main] [--commit <sha>] [--rollback] [--fetch] [--github-output <file>] [--repo <dir>]
   npm run release -- deploy --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--rollback] [--org <org>] [--timeout-minutes 60] [--discovery-minutes 15]
   npm run release -- rollout --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--org <org>] [--timeout-minutes 60] [--staging-stack staging] [--no-alarms]
-  npm run release -- stage-config --stack <stack> --stage prepare|<stage name>|rollback
+  npm run release -- stage-config --stack <stack> --stage prepare|<stage name>|rollback|complete
   npm run release -- record --tag <vX.Y.Z> --commit <sha> --path tag-trigger|api --stacks <a,b> --results-dir <dir> [--policy <file>] [--previous <tag>] --out <file>
 ${settingsUsage}`;
 

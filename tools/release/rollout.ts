@@ -39,6 +39,8 @@ export const releaseOutputSchema = z.object({
             liveSlot: z.enum(rolloutSlots),
             candidateSlot: z.enum(rolloutSlots),
             candidatePercent: z.number(),
+            /** Whether the slot that is not live runs (config/rollout.ts candidateState); older stacks do not say. */
+            candidateState: z.enum(["stopped", "starting", "running"]).optional(),
             weights: z.record(z.string(), z.number()),
             images: z.record(z.string(), z.string()),
         })
@@ -159,6 +161,7 @@ export async function runRollout(input: RolloutInput): Promise<RolloutRecord> {
     };
 
     let trafficMoved = false;
+    let retireWarning: string | undefined;
     let previousDeployment: string | undefined;
     try {
         if (input.backend === "digitalocean") {
@@ -223,12 +226,36 @@ export async function runRollout(input: RolloutInput): Promise<RolloutRecord> {
             }
         }
         completedAt = clock.now();
+        if (input.backend === "aws") await retireOldSlot();
     } catch (error) {
         const stageName = error instanceof StageFailure ? error.stage : "prepare";
         const reason = error instanceof Error ? error.message : String(error);
         failure = { stage: stageName, reason };
         log(`${stack}: release ${tag} failed at ${stageName}: ${reason}`);
         if (trafficMoved) rollback = await rollBack();
+    }
+
+    /**
+     * After the last stage's watch the release has succeeded; this update makes the new revision's slot the
+     * live one and stops the old slot, so no standby runs (and is billed) between releases. Rolling back after
+     * it is a release of the previous version (docs/rollout.md). Its failure does not undo the release: the
+     * old slot keeps running idle, at 0 %, until the next release's prepare step, and the record says so.
+     */
+    async function retireOldSlot(): Promise<void> {
+        try {
+            const result = await stageUpdate("complete", undefined);
+            if (result.status !== "succeeded") {
+                retireWarning = `the complete update ${result.deploymentId} ${result.status}: the old api slot keeps running idle until the next release`;
+                return;
+            }
+            const after = releaseFactsFrom(await client.getStackOutputs(stack)).release.rollout;
+            if (after?.candidatePercent !== 0 || after.candidateState !== "stopped") {
+                retireWarning = "after the complete update the stack does not report the old slot stopped: do the deployment settings run `npm run release -- stage-config`?";
+            }
+        } catch (error) {
+            retireWarning = `the complete update failed: ${error instanceof Error ? error.message : String(error)}`;
+        }
+        if (retireWarning !== undefined) log(`${stack}: warning: ${retireWarning}`);
     }
 
     async function rollBack(): Promise<NonNullable<RolloutRecord["rollback"]>> {
@@ -302,5 +329,6 @@ export async function runRollout(input: RolloutInput): Promise<RolloutRecord> {
         rollback_deadline: succeeded && completedAt !== undefined ? new Date(completedAt + settings.rollbackWindowMinutes * 60_000).toISOString() : null,
         retention_days: settings.recordRetentionDays,
         retain_until: new Date(finishedAt + settings.recordRetentionDays * 86_400_000).toISOString(),
+        warnings: retireWarning === undefined ? [] : [retireWarning],
     };
 }

@@ -112,6 +112,7 @@ export function stageConfigCommand(stack: string, step: string, log: (line: stri
     const position = stagePosition(step, spec.rollout, releaseFactsFrom(outputs).release.rollout, spec.services.api.image);
     pulumi(["config", "set", "--path", "rollout.liveSlot", position.liveSlot]);
     pulumi(["config", "set", "--path", "rollout.candidatePercent", String(position.candidatePercent)]);
+    pulumi(["config", "set", "--path", "rollout.candidateState", position.candidateState]);
     if (position.liveImage !== undefined) pulumi(["config", "set", "--path", "rollout.liveImage", position.liveImage]);
     else {
         try {
@@ -120,5 +121,5 @@ export function stageConfigCommand(stack: string, step: string, log: (line: stri
             // Not set: nothing to remove.
         }
     }
-    log(`${stack}: ${step}: live slot ${position.liveSlot} (${position.liveImage ?? spec.services.api.image}), new revision at ${position.candidatePercent} %`);
+    log(`${stack}: ${step}: live slot ${position.liveSlot} (${position.liveImage ?? spec.services.api.image}), new revision at ${position.candidatePercent} % (${position.candidateState})`);
 }

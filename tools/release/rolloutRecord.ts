@@ -83,6 +83,8 @@ export interface RolloutRecord {
     retention_days: number;
     /** When the record may be deleted: timestamp + retention_days. */
     retain_until: string;
+    /** What went wrong without changing the release's result (e.g. the old api slot could not be stopped). */
+    warnings: string[];
 }
 
 /** The health-check part of the record from a smoke report. */

@@ -1,4 +1,4 @@
-import { otherSlot, type RolloutSettings, type RolloutSlot } from "../../config/rollout";
+import { otherSlot, type CandidateState, type RolloutSettings, type RolloutSlot } from "../../config/rollout";
 import type { ReleaseOutput } from "./rollout";
 
 /**
@@ -15,6 +15,7 @@ export interface StagePosition {
     candidatePercent: number;
     /** Unset: the live slot runs `services.api.image` (first deployment, before any slot differs). */
     liveImage?: string;
+    candidateState: CandidateState;
 }
 
 export class StageConfigError extends Error {
@@ -25,17 +26,20 @@ export class StageConfigError extends Error {
 }
 
 /**
- * - `prepare`: a new release. If the last one finished (its candidate took 100 %), that slot becomes the
- *   live one; otherwise (rolled back, or interrupted) the live slot stays. The candidate gets 0 %.
+ * - `prepare`: a new release. If the last one finished without its `complete` step (its candidate took
+ *   100 %), that slot becomes the live one; otherwise the live slot stays. The candidate starts (at
+ *   `services.api.count` tasks) with 0 %.
  * - a stage's name: the candidate's share becomes the stage's percent; the live slot and its image stay.
- * - `rollback`: all traffic back to the live slot.
+ * - `rollback`: all traffic back to the live slot, and the candidate stops.
+ * - `complete`: after the last stage's watch, the candidate (at 100 %) becomes the live slot and the old one
+ *   stops: between releases the standby runs no task.
  */
 export function stagePosition(step: string, settings: RolloutSettings, current: ReleaseOutput["rollout"], candidateImage: string): StagePosition {
     if (step === "prepare") {
-        if (current === undefined || current === null) return { liveSlot: "blue", candidatePercent: 0 };
+        if (current === undefined || current === null) return { liveSlot: "blue", candidatePercent: 0, candidateState: "starting" };
         const finished = current.candidatePercent === 100;
         const liveSlot = finished ? current.candidateSlot : current.liveSlot;
-        return { liveSlot, candidatePercent: 0, liveImage: current.images[liveSlot] };
+        return { liveSlot, candidatePercent: 0, liveImage: current.images[liveSlot], candidateState: "starting" };
     }
     if (current === undefined || current === null) {
         throw new StageConfigError(`step "${step}" needs the stack's release output from the prepare step; run the release from prepare (ROLLOUT_STAGE=prepare)`);
@@ -48,10 +52,16 @@ export function stagePosition(step: string, settings: RolloutSettings, current: 
         );
     }
     const liveImage = current.images[current.liveSlot];
-    if (step === "rollback") return { liveSlot: current.liveSlot, candidatePercent: 0, liveImage };
+    if (step === "rollback") return { liveSlot: current.liveSlot, candidatePercent: 0, liveImage, candidateState: "stopped" };
+    if (step === "complete") {
+        if (current.candidatePercent !== 100) {
+            throw new StageConfigError(`step "complete": the new revision serves ${current.candidatePercent} %, not 100 %; complete follows the last stage`);
+        }
+        return { liveSlot: candidateSlot, candidatePercent: 0, liveImage: candidateRuns, candidateState: "stopped" };
+    }
     const stage = settings.stages.find((s) => s.name === step);
     if (stage === undefined) {
-        throw new StageConfigError(`unknown rollout step "${step}": allowed are prepare, ${settings.stages.map((s) => s.name).join(", ")}, rollback`);
+        throw new StageConfigError(`unknown rollout step "${step}": allowed are prepare, ${settings.stages.map((s) => s.name).join(", ")}, rollback, complete`);
     }
-    return { liveSlot: current.liveSlot, candidatePercent: stage.percent, liveImage };
+    return { liveSlot: current.liveSlot, candidatePercent: stage.percent, liveImage, candidateState: "running" };
 }
