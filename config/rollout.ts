@@ -88,7 +88,7 @@ export const rolloutSettings = z
         liveImage: imageReference.optional(),
         /**
          * Set by the release path: whether the slot that is not live runs. `stopped` between releases (no
-         * tasks, no autoscaling: the standby costs nothing), `starting` for the release's prepare update (the
+         * tasks, its scaler pinned to 0..0: the standby costs nothing), `starting` for the release's prepare update (the
          * new revision starts at `services.api.count` tasks and `pulumi up` waits until they are healthy),
          * `running` while the stages move traffic to it (autoscaled like the live slot).
          */

@@ -334,13 +334,14 @@ describe("aws backend (production stack)", () => {
     });
 
     it("leaves the api's task count to the autoscaler, and keeps ml internal (Service Connect, no load balancer)", () => {
-        // The live slot's count is the autoscaler's. The standby slot runs no task and has no scaler between
-        // releases: its count (0) is applied, as it is when the release's prepare step starts it.
+        // The live slot's count is the autoscaler's. The standby slot runs no task between releases: its count
+        // (0) is applied, as it is when the release's prepare step starts it, and its scaler is pinned to 0..0.
         expect(production.named("-app-api-service", t.service).ignoreChanges).to.deep.equal(["desiredCount"]);
         const standby = production.named("-app-api-green-service", t.service);
         expect(standby.ignoreChanges).to.deep.equal([]);
         expect(inputsOf<ServiceInputs>(standby).desiredCount).to.equal(0);
-        expect(production.resources.filter((r) => r.name.includes("-app-api-green-scaling") || r.name.includes("-app-api-green-cpu"))).to.deep.equal([]);
+        const standbyScaling = inputsOf<{ minCapacity: number; maxCapacity: number }>(production.named("-app-api-green-scaling"));
+        expect([standbyScaling.minCapacity, standbyScaling.maxCapacity]).to.deep.equal([0, 0]);
         const scaling = inputsOf<{ minCapacity: number; maxCapacity: number }>(production.named("-app-api-scaling"));
         expect([scaling.minCapacity, scaling.maxCapacity]).to.deep.equal([2, 10]);
         expect(inputsOf<{ targetTrackingScalingPolicyConfiguration: { targetValue: number } }>(production.named("-app-api-cpu")).targetTrackingScalingPolicyConfiguration.targetValue).to.equal(70);

@@ -123,16 +123,15 @@ describe("planning the committed stacks", function () {
         const plan = planChanges(readBack(await first("production")), prepared);
         const summary = plan.changes.map((c) => `${c.op} ${c.urn.split("::").pop()!}`).sort();
         expect(summary).to.deep.equal([
-            // The standby slot starts: it gets its scaler for the stages, and its count goes from 0 to
-            // services.api.count (applied in this update, and waited for).
-            "create fraud-production-app-api-green-cpu",
-            "create fraud-production-app-api-green-scaling",
             "create fraud-production-db-pre-migration-1-4-3",
             "replace fraud-production-app-api-green-task",
             "replace fraud-production-app-migrate-run",
             "replace fraud-production-app-migrate-task",
             "replace fraud-production-app-ml-task",
             "replace fraud-production-app-worker-task",
+            // The standby slot starts: its scaler's range goes from 0..0 to the api's, and its count from 0 to
+            // services.api.count (applied in this update, and waited for).
+            "update fraud-production-app-api-green-scaling",
             "update fraud-production-app-api-green-service",
             "update fraud-production-app-ml-service",
             "update fraud-production-app-worker-service",
@@ -148,7 +147,7 @@ describe("planning the committed stacks", function () {
         const full = await run("production", { ...prepare, rollout: { ...prepare.rollout, candidatePercent: 100, candidateState: "running" } });
         const complete = planChanges(readBack(full), await run("production", { ...prepare, rollout: { liveSlot: "green", candidatePercent: 0, liveImage: services.api.image, candidateState: "stopped" } }));
         const completeSummary = complete.changes.map((c) => `${c.op} ${c.urn.split("::").pop()!}`).sort();
-        expect(completeSummary).to.include.members(["delete fraud-production-app-api-scaling", "delete fraud-production-app-api-cpu", "update fraud-production-app-api-service"]);
+        expect(completeSummary).to.include.members(["update fraud-production-app-api-scaling", "update fraud-production-app-api-service"]);
         expect(completeSummary.some((c) => c.includes("app-lb-api") || c.includes("green"))).to.equal(false);
         expect(complete.errors).to.deep.equal([]);
     });

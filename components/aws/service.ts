@@ -44,7 +44,7 @@ export interface FargateServiceArgs {
      * For an api slot (docs/rollout.md): `serving` (the live slot, or the candidate while the stages move
      * traffic): autoscaled, the scaler owning the task count. `starting` (the candidate in the release's
      * prepare update): `count` tasks are applied, and `pulumi up` waits for them to be healthy, before the
-     * scaler takes over. `stopped` (the standby between releases): no task and no scaler.
+     * scaler takes over. `stopped` (the standby between releases): no task, its scaler pinned to 0..0.
      * Default `serving`. The count is applied exactly at those transitions, never on an ordinary update.
      */
     slotState?: "serving" | "starting" | "stopped";
@@ -179,7 +179,11 @@ export class FargateService extends pulumi.ComponentResource {
         // `pulumi up` waits for each deployment to finish (ECS's steady state) and fails when it fails: a release
         // that ECS rolls back, or a first deployment that never gets healthy, ends the update with an error.
         const slotState = args.slotState ?? "serving";
-        const autoscaling = slotState === "stopped" ? undefined : spec.autoscaling;
+        // A stopped slot keeps its scalable target, pinned to 0..0: RegisterScalableTarget moves the current
+        // capacity into the registered range, so the scaler itself holds it at 0 whatever order the updates run in
+        // (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html).
+        const autoscaling =
+            spec.autoscaling === undefined || slotState !== "stopped" ? spec.autoscaling : { ...spec.autoscaling, minCount: 0, maxCount: 0 };
         const waitMinutes = deploymentWaitMinutes();
         const timeouts = { create: `${waitMinutes}m`, update: `${waitMinutes}m`, delete: "20m" };
 
