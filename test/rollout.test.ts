@@ -14,6 +14,7 @@ import { PromotionError, requireStagingDeployed } from "../tools/release/promoti
 import { runRollout, type ReleaseOutput, type RolloutInput } from "../tools/release/rollout";
 import { notifySlack, slackMessage } from "../tools/release/slack";
 import { runSmokeTests, type Clock } from "../tools/release/smoke";
+import { stageConfigCommand } from "../tools/release/rolloutCli";
 import { StageConfigError, stagePosition } from "../tools/release/stageConfig";
 
 /** A local HTTP stand-in: records every request and answers with `answer`. */
@@ -471,5 +472,71 @@ describe("rollout: stage positions and config", () => {
             { name: "progressive", percent: 50, minutes: 10 },
             { name: "full", percent: 100, minutes: 15 },
         ]);
+    });
+});
+
+/**
+ * `stage-config` as a Deployments executor runs it: against a stand-in `pulumi` on PATH that answers
+ * `stack output --json` from a file and logs every other command, so what the step sets is what a real
+ * executor's `pulumi config set` would receive.
+ */
+describe("release: stage-config against a stand-in Pulumi CLI", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fraud-stage-config-"));
+    const outputsFile = path.join(dir, "outputs.json");
+    const callsFile = path.join(dir, "calls.log");
+    fs.writeFileSync(
+        path.join(dir, "pulumi"),
+        [
+            "#!/bin/sh",
+            `if [ "$1 $2" = "stack output" ]; then [ -f "${outputsFile}" ] || { echo "error: could not reach the service" >&2; exit 255; }; cat "${outputsFile}"; exit 0; fi`,
+            `echo "$*" >> "${callsFile}"`,
+        ].join("\n"),
+        { mode: 0o755 },
+    );
+    const live = "ghcr.io/dygsom/fraud-api:1.4.2"; // the committed production image is this release's candidate
+    const run = (step: string, outputs: unknown | undefined) => {
+        fs.rmSync(callsFile, { force: true });
+        if (outputs === undefined) fs.rmSync(outputsFile, { force: true });
+        else fs.writeFileSync(outputsFile, JSON.stringify(outputs));
+        const savedPath = process.env.PATH;
+        const savedStack = process.env.PULUMI_CI_STACK;
+        process.env.PATH = `${dir}${path.delimiter}${savedPath ?? ""}`;
+        delete process.env.PULUMI_CI_STACK;
+        const lines: string[] = [];
+        try {
+            stageConfigCommand("production", step, (line) => lines.push(line));
+        } finally {
+            process.env.PATH = savedPath;
+            if (savedStack !== undefined) process.env.PULUMI_CI_STACK = savedStack;
+        }
+        const calls = fs.existsSync(callsFile) ? fs.readFileSync(callsFile, "utf8").trim().split("\n") : [];
+        return { lines, calls };
+    };
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("prepare on a stack that never ran starts the green slot at 0 % and keeps blue on the release's image", () => {
+        const { calls, lines } = run("prepare", {});
+        expect(calls).to.deep.equal([
+            "config set --path rollout.liveSlot blue --stack production --non-interactive",
+            "config set --path rollout.candidatePercent 0 --stack production --non-interactive",
+            "config set --path rollout.candidateState starting --stack production --non-interactive",
+            "config rm --path rollout.liveImage --stack production --non-interactive",
+        ]);
+        expect(lines.join("\n")).to.include("no stack outputs yet");
+    });
+
+    it("a stage after prepare sets its share, keeps the live slot's image, and runs the candidate", () => {
+        const prepared = { release: { rollout: { liveSlot: "blue", candidateSlot: "green", candidatePercent: 0, candidateState: "starting", weights: { blue: 100, green: 0 }, images: { blue: "ghcr.io/dygsom/fraud-api:1.4.1", green: live } } } };
+        expect(run("progressive", prepared).calls).to.deep.equal([
+            "config set --path rollout.liveSlot blue --stack production --non-interactive",
+            "config set --path rollout.candidatePercent 50 --stack production --non-interactive",
+            "config set --path rollout.candidateState running --stack production --non-interactive",
+            "config set --path rollout.liveImage ghcr.io/dygsom/fraud-api:1.4.1 --stack production --non-interactive",
+        ]);
+    });
+
+    it("stops, setting nothing, when the stack's outputs cannot be read (never mistaken for a first deployment)", () => {
+        expect(() => run("prepare", undefined)).to.throw(StageConfigError, /cannot read the stack's outputs .*could not reach the service/);
+        expect(fs.existsSync(callsFile)).to.equal(false);
     });
 });

@@ -105,7 +105,10 @@ export function stageConfigCommand(stack: string, step: string, log: (line: stri
     try {
         outputs = z.record(z.string(), z.unknown()).parse(JSON.parse(pulumi(["stack", "output", "--json"])));
     } catch (error) {
-        const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+        // execFileSync's error carries the CLI's own words on stderr; its message is only "Command failed: …".
+        const stderr = (error as { stderr?: unknown }).stderr;
+        const said = typeof stderr === "string" ? stderr.split("\n").find((line) => line.trim() !== "") : undefined;
+        const reason = said ?? (error instanceof Error ? error.message.split("\n")[0] : String(error));
         throw new StageConfigError(`${stack}: cannot read the stack's outputs (pulumi stack output --json): ${reason}; the rollout position stays unset`);
     }
     if (Object.keys(outputs).length === 0) log(`${stack}: no stack outputs yet (first deployment)`);
