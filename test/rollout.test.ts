@@ -14,6 +14,7 @@ import { PromotionError, requireStagingDeployed } from "../tools/release/promoti
 import { runRollout, type ReleaseOutput, type RolloutInput } from "../tools/release/rollout";
 import { notifySlack, slackMessage } from "../tools/release/slack";
 import { runSmokeTests, type Clock } from "../tools/release/smoke";
+import { ApprovalError, awaitApproval, type ApprovalQuery } from "../tools/release/approval";
 import { stageConfigCommand } from "../tools/release/rolloutCli";
 import { StageConfigError, stagePosition } from "../tools/release/stageConfig";
 
@@ -538,5 +539,51 @@ describe("release: stage-config against a stand-in Pulumi CLI", () => {
     it("stops, setting nothing, when the stack's outputs cannot be read (never mistaken for a first deployment)", () => {
         expect(() => run("prepare", undefined)).to.throw(StageConfigError, /cannot read the stack's outputs .*could not reach the service/);
         expect(fs.existsSync(callsFile)).to.equal(false);
+    });
+});
+
+/**
+ * The tag-trigger path's approval: production's Deployment waits in its pre-run commands until a reviewer of
+ * the GitHub environment approves the tag's release.yml run, against a stand-in for GitHub's REST API.
+ */
+describe("release: production waits for the environment's approval (tag-trigger path)", () => {
+    const commit = "0123456789abcdef0123456789abcdef01234567";
+    const world = async (reviews: () => unknown[], run: { status: string; conclusion?: string } = { status: "waiting" }) =>
+        standIn(({ path: url }) => {
+            if (url.startsWith("/repos/acme/fraud-platform/actions/workflows/release.yml/runs?")) {
+                return { status: 200, body: { workflow_runs: [{ id: 77, head_sha: commit, status: run.status, conclusion: run.conclusion ?? null, html_url: "https://github.com/acme/fraud-platform/actions/runs/77" }] } };
+            }
+            if (url === "/repos/acme/fraud-platform/actions/runs/77/approvals") return { status: 200, body: reviews() };
+            return { status: 404, body: { message: "Not Found" } };
+        });
+    const query = (apiUrl: string): ApprovalQuery => ({ repository: "acme/fraud-platform", workflow: "release.yml", environment: "production", tag: "v1.4.3", commit, token: "ghp_test", apiUrl, timeoutMs: 45 * 60_000, pollMs: 30_000 });
+
+    it("goes on once a reviewer approves production, and says who", async () => {
+        let polls = 0;
+        const github = await world(() => (++polls < 3 ? [] : [{ state: "approved", user: { login: "lead" }, environments: [{ name: "production" }] }]));
+        try {
+            const clock = virtualClock();
+            const lines: string[] = [];
+            expect(await awaitApproval(query(github.url), clock, (l) => lines.push(l))).to.deep.equal({ runId: 77, approvedBy: "lead" });
+            expect(clock.slept).to.equal(60_000);
+            expect(lines).to.deep.equal(["v1.4.3: waiting for a reviewer of the production environment to approve https://github.com/acme/fraud-platform/actions/runs/77"]);
+            expect(github.requests[0].path).to.include(`head_sha=${commit}`);
+        } finally {
+            await github.close();
+        }
+    });
+
+    it("stops on a rejection, on a run that ended unapproved, and at the deadline; an approval of another environment does not count", async () => {
+        const rejected = await world(() => [{ state: "rejected", comment: "not today", user: { login: "lead" }, environments: [{ name: "production" }] }]);
+        const ended = await world(() => [], { status: "completed", conclusion: "cancelled" });
+        const otherEnvironment = await world(() => [{ state: "approved", user: { login: "dev" }, environments: [{ name: "staging" }] }]);
+        try {
+            const fail = (url: string) => awaitApproval(query(url), virtualClock(), () => undefined).then(() => undefined, (e: unknown) => e);
+            expect(await fail(rejected.url)).to.be.instanceOf(ApprovalError).with.property("message").that.includes('lead rejected the production deployment of release.yml run 77 ("not today")');
+            expect(await fail(ended.url)).to.be.instanceOf(ApprovalError).with.property("message").that.includes("ended (cancelled) without an approval of production");
+            expect(await fail(otherEnvironment.url)).to.be.instanceOf(ApprovalError).with.property("message").that.includes("no approval of the production environment within 45 min");
+        } finally {
+            await Promise.all([rejected.close(), ended.close(), otherEnvironment.close()]);
+        }
     });
 });

@@ -13,6 +13,7 @@
  * Mistyped arguments print the usage and exit 2; refusals (a bad tag, an API error) print one line and exit 1.
  * Environment: PULUMI_ACCESS_TOKEN, PULUMI_ORG (or --org), PULUMI_BACKEND_URL (default https://api.pulumi.com).
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -37,6 +38,8 @@ import { checkRelease, isReleaseTarget, parseReleaseTag, ReleaseTagError, releas
 import { checkCommittedImages, ReleaseImageError } from "./images";
 import { PromotionError } from "./promotion";
 import { StageConfigError } from "./stageConfig";
+import { ApprovalError, awaitApproval } from "./approval";
+import { systemClock } from "./smoke";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 
@@ -45,6 +48,7 @@ const usage = `usage:
   npm run release -- deploy --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--rollback] [--org <org>] [--timeout-minutes 60] [--discovery-minutes 15]
   npm run release -- rollout --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--org <org>] [--timeout-minutes 60] [--staging-stack staging] [--no-alarms]
   npm run release -- stage-config --stack <stack> --stage prepare|<stage name>|rollback|complete
+  npm run release -- await-approval --tag <vX.Y.Z> --github-repository <owner/repo> [--commit <sha>] [--environment production] [--workflow release.yml] [--timeout-minutes 45] [--poll-seconds 30]
   npm run release -- record --tag <vX.Y.Z> --commit <sha> --path tag-trigger|api --stacks <a,b> --results-dir <dir> [--policy <file>] [--previous <tag>] --out <file>
 ${settingsUsage}`;
 
@@ -100,6 +104,10 @@ const options = {
     stage: { type: "string" },
     "staging-stack": { type: "string" },
     "no-alarms": { type: "boolean", default: false },
+    "github-repository": { type: "string" },
+    environment: { type: "string" },
+    workflow: { type: "string" },
+    "poll-seconds": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -208,6 +216,38 @@ async function stageConfig(values: Values): Promise<number> {
     return 0;
 }
 
+/**
+ * await-approval (tag-trigger path, in production's pre-run commands): waits until a reviewer of the GitHub
+ * environment approves the tag's release.yml run (tools/release/approval.ts). GITHUB_TOKEN: actions read.
+ */
+async function awaitApprovalCommand(values: Values): Promise<number> {
+    const tag = required(values.tag ?? process.env.PULUMI_CI_TAG_NAME, "tag");
+    const repository = required(values["github-repository"] ?? process.env.GITHUB_REPOSITORY, "github-repository");
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw new UsageError(`--github-repository must be owner/repo, not "${repository}"`);
+    const token = process.env.GITHUB_TOKEN ?? "";
+    if (token === "") throw new ReleaseSetupError("await-approval needs GITHUB_TOKEN (a token with actions: read on the repository, from the stack's ESC environment)");
+    const commit = values.commit ?? execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+    const pollSeconds = values["poll-seconds"] === undefined ? 30 : Number(values["poll-seconds"]);
+    if (!Number.isFinite(pollSeconds) || pollSeconds <= 0) throw new UsageError(`--poll-seconds must be a positive number, not "${values["poll-seconds"]}"`);
+    const approval = await awaitApproval(
+        {
+            repository,
+            workflow: values.workflow ?? "release.yml",
+            environment: values.environment ?? "production",
+            tag,
+            commit,
+            token,
+            apiUrl: process.env.GITHUB_API_URL ?? "https://api.github.com",
+            timeoutMs: minutes(values["timeout-minutes"], 45, "timeout-minutes"),
+            pollMs: pollSeconds * 1000,
+        },
+        systemClock,
+        (line) => process.stdout.write(`${line}\n`),
+    );
+    process.stdout.write(`${tag}: approved by ${approval.approvedBy} (run ${approval.runId})\n`);
+    return 0;
+}
+
 function record(values: Values): number {
     const tag = required(values.tag, "tag");
     const commit = required(values.commit, "commit");
@@ -271,6 +311,8 @@ async function main(argv: string[]): Promise<number> {
             return rollout(values);
         case "stage-config":
             return stageConfig(values);
+        case "await-approval":
+            return awaitApprovalCommand(values);
         default:
             throw new UsageError(`unknown command "${command}"`);
     }
@@ -285,6 +327,7 @@ export function failureReport(error: unknown): { code: number; text: string } {
         error instanceof DeploymentsNetworkError ||
         error instanceof ReleaseTagError ||
         error instanceof ReleaseSetupError ||
+        error instanceof ApprovalError ||
         error instanceof GitError ||
         error instanceof DeploymentTimeoutError ||
         error instanceof DeploymentsApiError ||
