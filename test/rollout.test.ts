@@ -15,6 +15,7 @@ import { runRollout, type ReleaseOutput, type RolloutInput } from "../tools/rele
 import { notifySlack, slackMessage } from "../tools/release/slack";
 import { runSmokeTests, type Clock } from "../tools/release/smoke";
 import { ApprovalError, awaitApproval, type ApprovalQuery } from "../tools/release/approval";
+import { stageStep } from "../tools/release/cli";
 import { stageConfigCommand } from "../tools/release/rolloutCli";
 import { StageConfigError, stagePosition } from "../tools/release/stageConfig";
 
@@ -434,8 +435,16 @@ describe("rollout: stage positions and config", () => {
         // The next release keeps the completed slot live and starts the stopped one with its image.
         const afterComplete = { liveSlot: "blue" as const, candidateSlot: "green" as const, candidatePercent: 0, weights: {}, images: { blue: image, green: image } };
         expect(stagePosition("prepare", s, afterComplete, "x:1.4.4")).to.deep.equal({ liveSlot: "blue", candidatePercent: 0, liveImage: image, candidateState: "starting" });
+        // The rollback runbook's redeploy of an older tag: the live slot takes that image with all traffic, even mid-release.
+        expect(stagePosition("redeploy", s, { ...prepared, candidatePercent: 50 }, "x:1.4.1")).to.deep.equal({ liveSlot: "green", candidatePercent: 0, liveImage: "x:1.4.1", candidateState: "stopped" });
+        expect(stagePosition("redeploy", s, undefined, "x:1.4.1")).to.deep.equal({ liveSlot: "blue", candidatePercent: 0, liveImage: "x:1.4.1", candidateState: "stopped" });
+        // Which step a Deployments run takes: ROLLOUT_STAGE from `release rollout`, redeploy for the runbook, prepare for a tag push.
+        expect(stageStep(undefined, { ROLLOUT_STAGE: "canary" })).to.equal("canary");
+        expect(stageStep(undefined, { RELEASE_ROLLBACK: "true" })).to.equal("redeploy");
+        expect(stageStep(undefined, { ROLLOUT_STAGE: "", RELEASE_ROLLBACK: "" })).to.equal("prepare");
+        expect(stageStep("full", { ROLLOUT_STAGE: "canary" })).to.equal("full");
         expect(() => stagePosition("canary", s, { ...prepared, images: { blue: "x:1.4.2", green: "x:1.4.2" } }, image)).to.throw(StageConfigError, /run the prepare step/);
-        expect(() => stagePosition("halfway", s, prepared, image)).to.throw(StageConfigError, /prepare, canary, progressive, full, rollback, complete/);
+        expect(() => stagePosition("halfway", s, prepared, image)).to.throw(StageConfigError, /prepare, canary, progressive, full, rollback, complete, redeploy/);
     });
 
     it("refuses bad stages with the key, the value and what is allowed", () => {

@@ -6,7 +6,7 @@
  *   npm run release -- validate --tag v1.4.2 [--stack production] [--main-ref origin/main] [--rollback] [--fetch]
  *   npm run release -- deploy   --tag v1.4.2 --commit <sha> --stack production --path tag-trigger|api --out <file>
  *   npm run release -- rollout  --tag v1.4.2 --commit <sha> --stack production --path tag-trigger|api --out <file> [--staging-stack staging] [--no-alarms]
- *   npm run release -- stage-config --stack production --stage prepare|<stage>|rollback|complete   (inside a Deployments run)
+ *   npm run release -- stage-config --stack production [--stage prepare|<stage>|rollback|complete|redeploy]   (inside a Deployments run)
  *   npm run release -- record   --tag v1.4.2 --commit <sha> --path tag-trigger|api --stacks staging,production --results-dir <dir> [--policy <preview.json>] --out <file>
  *   npm run release -- settings diff|push --stack production   (deploy/<stack>.settings.yaml ↔ Pulumi Cloud; settingsCli.ts)
  *
@@ -47,7 +47,7 @@ const usage = `usage:
   npm run release -- validate --tag <vX.Y.Z> [--stack production|staging] [--main-ref origin/main] [--commit <sha>] [--rollback] [--fetch] [--github-output <file>] [--repo <dir>]
   npm run release -- deploy --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--rollback] [--org <org>] [--timeout-minutes 60] [--discovery-minutes 15]
   npm run release -- rollout --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--org <org>] [--timeout-minutes 60] [--staging-stack staging] [--no-alarms]
-  npm run release -- stage-config --stack <stack> --stage prepare|<stage name>|rollback|complete
+  npm run release -- stage-config --stack <stack> [--stage prepare|<stage name>|rollback|complete|redeploy]
   npm run release -- await-approval --tag <vX.Y.Z> --github-repository <owner/repo> [--commit <sha>] [--environment production] [--workflow release.yml] [--timeout-minutes 45] [--poll-seconds 30]
   npm run release -- record --tag <vX.Y.Z> --commit <sha> --path tag-trigger|api --stacks <a,b> --results-dir <dir> [--policy <file>] [--previous <tag>] --out <file>
 ${settingsUsage}`;
@@ -209,10 +209,19 @@ async function rollout(values: Values): Promise<number> {
     return document.status === "succeeded" ? 0 : 1;
 }
 
+/**
+ * The step a Deployments run takes: --stage, else ROLLOUT_STAGE (set by `release rollout` for each stage),
+ * else `redeploy` for the rollback runbook's update (RELEASE_ROLLBACK), else `prepare` (a tag push).
+ */
+export function stageStep(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+    const given = (value: string | undefined) => (value === undefined || value === "" ? undefined : value);
+    return given(flag) ?? given(env.ROLLOUT_STAGE) ?? (given(env.RELEASE_ROLLBACK) ? "redeploy" : "prepare");
+}
+
 async function stageConfig(values: Values): Promise<number> {
     const stack = required(values.stack ?? process.env.PULUMI_CI_STACK, "stack");
     const { stageConfigCommand } = await import("./rolloutCli");
-    stageConfigCommand(stack, values.stage ?? process.env.ROLLOUT_STAGE ?? "prepare", (line) => process.stdout.write(`${line}\n`));
+    stageConfigCommand(stack, stageStep(values.stage, process.env), (line) => process.stdout.write(`${line}\n`));
     return 0;
 }
 

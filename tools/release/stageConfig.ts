@@ -31,10 +31,15 @@ export class StageConfigError extends Error {
  *   `services.api.count` tasks) with 0 %.
  * - a stage's name: the candidate's share becomes the stage's percent; the live slot and its image stay.
  * - `rollback`: all traffic back to the live slot, and the candidate stops.
+ * - `redeploy`: the rollback runbook's redeploy of an older release: the live slot runs that release's image
+ *   at once, with all traffic, and the other slot stops.
  * - `complete`: after the last stage's watch, the candidate (at 100 %) becomes the live slot and the old one
  *   stops: between releases the standby runs no task.
  */
 export function stagePosition(step: string, settings: RolloutSettings, current: ReleaseOutput["rollout"], candidateImage: string): StagePosition {
+    // The rollback runbook's redeploy of an older tag (RELEASE_ROLLBACK): no stages, the live slot itself rolls
+    // to that tag's image (ECS rolling, circuit breaker) and takes all traffic; a release under way is abandoned.
+    if (step === "redeploy") return { liveSlot: current?.liveSlot ?? "blue", candidatePercent: 0, liveImage: candidateImage, candidateState: "stopped" };
     if (step === "prepare") {
         if (current === undefined || current === null) return { liveSlot: "blue", candidatePercent: 0, candidateState: "starting" };
         const finished = current.candidatePercent === 100;
@@ -61,7 +66,7 @@ export function stagePosition(step: string, settings: RolloutSettings, current: 
     }
     const stage = settings.stages.find((s) => s.name === step);
     if (stage === undefined) {
-        throw new StageConfigError(`unknown rollout step "${step}": allowed are prepare, ${settings.stages.map((s) => s.name).join(", ")}, rollback, complete`);
+        throw new StageConfigError(`unknown rollout step "${step}": allowed are prepare, ${settings.stages.map((s) => s.name).join(", ")}, rollback, complete, redeploy`);
     }
     return { liveSlot: current.liveSlot, candidatePercent: stage.percent, liveImage, candidateState: "running" };
 }
