@@ -1,8 +1,6 @@
 import { expect } from "chai";
 import { execFile, execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -20,6 +18,7 @@ import { DeploymentsApiError, DeploymentsClient } from "../tools/release/deploym
 import { isAncestor, listTags, resolveCommit } from "../tools/release/git";
 import { buildDeploymentRecord, policyResultsFromPreview, stackResultSchema } from "../tools/release/record";
 import { checkRelease, parseReleaseTag, ReleaseTagError } from "../tools/release/version";
+import { startStandIn, type StandIn } from "./standIn";
 
 const repoRoot = path.resolve(__dirname, "..");
 const commit = "3f2a9c1d4e5b6a7980c1d2e3f4a5b6c7d8e9f001";
@@ -120,48 +119,6 @@ describe("release: version validation", () => {
     });
 });
 
-/** A stand-in for the Pulumi Cloud API on 127.0.0.1: answers as the Deployments endpoints do, or not at all. */
-interface ApiRequest {
-    method: string;
-    path: string;
-    headers: http.IncomingHttpHeaders;
-    body: unknown;
-}
-type Reply = { status: number; body: unknown } | "no answer";
-
-interface FakeApi {
-    url: string;
-    requests: ApiRequest[];
-    close(): Promise<void>;
-}
-
-async function startFakeApi(answer: (request: ApiRequest) => Reply): Promise<FakeApi> {
-    const requests: ApiRequest[] = [];
-    const server = http.createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (chunk: Buffer) => chunks.push(chunk));
-        req.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            const request = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
-            requests.push(request);
-            const reply = answer(request);
-            if (reply === "no answer") return; // keep the connection open and silent
-            res.writeHead(reply.status, { "Content-Type": "application/json" });
-            res.end(JSON.stringify(reply.body));
-        });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    return {
-        url: `http://127.0.0.1:${port}`,
-        requests,
-        close: () =>
-            new Promise<void>((resolve) => {
-                server.closeAllConnections();
-                server.close(() => resolve());
-            }),
-    };
-}
 
 const stackPath = "/api/stacks/acme/fraud-platform/production";
 const fast: PollingOptions = { timeoutMs: 2_000, initialIntervalMs: 5, maxIntervalMs: 20, backoffFactor: 2 };
@@ -187,23 +144,23 @@ const stackState = {
 };
 
 describe("release: Deployments API client", () => {
-    let api: FakeApi | undefined;
+    let api: StandIn | undefined;
     afterEach(async () => {
         await api?.close();
         api = undefined;
     });
 
-    function clientFor(server: FakeApi): DeploymentsClient {
+    function clientFor(server: StandIn): DeploymentsClient {
         return new DeploymentsClient({ baseUrl: server.url, token: "pul-test-token", organization: "acme", project: "fraud-platform" });
     }
 
-    async function release(server: FakeApi, releasePath: ReleasePath, polling: PollingOptions = fast): Promise<StackReleaseResult> {
+    async function release(server: StandIn, releasePath: ReleasePath, polling: PollingOptions = fast): Promise<StackReleaseResult> {
         return releaseStack({ client: clientFor(server), stack: "production", tag: "v1.4.2", commit, path: releasePath, polling, discovery: fast });
     }
 
     it("api path: creates the deployment pinned to the tagged commit, polls it to success and collects masked outputs", async () => {
         const statuses = ["not-started", "running", "running", "succeeded"];
-        api = await startFakeApi(({ method, path: url }) => {
+        api = await startStandIn(({ method, path: url }) => {
             if (method === "GET" && url === `${stackPath}/deployments/settings`) return { status: 200, body: { gitHub: { deployTags: false } } };
             if (method === "POST" && url === `${stackPath}/deployments`) return { status: 202, body: { id: "dep-7", consoleUrl: "https://app.pulumi.com/acme/fraud-platform/production/deployments/12", version: 12 } };
             if (method === "GET" && url === `${stackPath}/deployments/dep-7`) {
@@ -236,7 +193,7 @@ describe("release: Deployments API client", () => {
     });
 
     it("reports a failed deployment as failed, without reading outputs", async () => {
-        api = await startFakeApi(({ method, path: url }) => {
+        api = await startStandIn(({ method, path: url }) => {
             if (url.endsWith("/deployments/settings")) return { status: 200, body: {} };
             if (method === "POST") return { status: 202, body: { id: "dep-8" } };
             if (url === `${stackPath}/deployments/dep-8`) return { status: 200, body: deployment("dep-8", "failed") };
@@ -251,7 +208,7 @@ describe("release: Deployments API client", () => {
     });
 
     it("gives up with a timeout error when the API does not answer in time", async () => {
-        api = await startFakeApi(({ method, path: url }) => {
+        api = await startStandIn(({ method, path: url }) => {
             if (url.endsWith("/deployments/settings")) return { status: 200, body: {} };
             if (method === "POST") return { status: 202, body: { id: "dep-9" } };
             return "no answer";
@@ -270,7 +227,7 @@ describe("release: Deployments API client", () => {
 
     it("waits out a busy API (503) but stops at once on a refused token (401)", async () => {
         let busy = 2;
-        api = await startFakeApi(({ method, path: url }) => {
+        api = await startStandIn(({ method, path: url }) => {
             if (url.endsWith("/deployments/settings")) return { status: 200, body: {} };
             if (method === "POST") return { status: 202, body: { id: "dep-10" } };
             if (url.endsWith("/export")) return { status: 200, body: stackState };
@@ -280,7 +237,7 @@ describe("release: Deployments API client", () => {
         await api.close();
 
         // The token is revoked mid-release: polling stops at the first 401 instead of retrying to the deadline.
-        api = await startFakeApi(({ method, path: url }) => {
+        api = await startStandIn(({ method, path: url }) => {
             if (url.endsWith("/deployments/settings")) return { status: 200, body: {} };
             if (method === "POST") return { status: 202, body: { id: "dep-11" } };
             return { status: 401, body: { message: "invalid token" } };
@@ -296,7 +253,7 @@ describe("release: Deployments API client", () => {
 
     it("tag-trigger path: finds the deployment the tag push started and follows it, creating none", async () => {
         const polls: Record<string, number> = {};
-        api = await startFakeApi(({ method, path: url }) => {
+        api = await startStandIn(({ method, path: url }) => {
             if (url.endsWith("/deployments/settings")) return { status: 200, body: { gitHub: { deployTags: true, tagFilters: ["v*.*.*", "!*-*"] } } };
             if (method === "GET" && url.startsWith(`${stackPath}/deployments?`)) {
                 // The push webhook lands a moment later: the first listing only has the previous release.
@@ -322,7 +279,7 @@ describe("release: Deployments API client", () => {
 
     it("the deploy command reads PULUMI_BACKEND_URL, PULUMI_ORG and the project from Pulumi.yaml, and writes the result file", async function () {
         this.timeout(15_000);
-        api = await startFakeApi(({ method, path: url }) => {
+        api = await startStandIn(({ method, path: url }) => {
             if (url === `${stackPath}/deployments/settings`) return { status: 200, body: { gitHub: { deployTags: false } } };
             if (method === "POST" && url === `${stackPath}/deployments`) return { status: 202, body: { id: "dep-cli" } };
             if (url === `${stackPath}/deployments/dep-cli`) return { status: 200, body: deployment("dep-cli", "succeeded") };
@@ -345,7 +302,7 @@ describe("release: Deployments API client", () => {
     });
 
     it("never deploys a tag twice: the api path refuses a stack that deploys the tag on push, and tag-trigger refuses one that does not", async () => {
-        api = await startFakeApi(() => ({ status: 200, body: { gitHub: { deployTags: true, tagFilters: ["v*.*.*"] } } }));
+        api = await startStandIn(() => ({ status: 200, body: { gitHub: { deployTags: true, tagFilters: ["v*.*.*"] } } }));
         const twice = await release(api, "api").then(
             () => undefined,
             (e: unknown) => e,
@@ -355,7 +312,7 @@ describe("release: Deployments API client", () => {
         expect(api.requests.filter((r) => r.method === "POST")).to.have.length(0);
         await api.close();
 
-        api = await startFakeApi(() => ({ status: 200, body: { gitHub: { deployTags: false } } }));
+        api = await startStandIn(() => ({ status: 200, body: { gitHub: { deployTags: false } } }));
         const nothing = await release(api, "tag-trigger").then(
             () => undefined,
             (e: unknown) => e,

@@ -11,15 +11,10 @@ import { diffSettings, readSettingsFile } from "../tools/release/settings";
 import { failureReport, main as releaseMain } from "../tools/release/cli";
 import { settingsMain } from "../tools/release/settingsCli";
 import { tagTriggersDeployment } from "../tools/release/tagFilters";
+import { startStandIn } from "./standIn";
 
 const repoRoot = path.resolve(__dirname, "..");
 const fastRetry = { attempts: 3, baseDelayMs: 5 };
-
-interface Seen {
-    method: string;
-    path: string;
-    body: unknown;
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
     return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -43,39 +38,17 @@ function merge(current: unknown, patch: unknown): unknown {
 async function startSettingsApi(initial?: Record<string, unknown>, failures = 0) {
     let stored: unknown = initial;
     let toFail = failures;
-    const seen: Seen[] = [];
-    const server = http.createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (chunk: Buffer) => chunks.push(chunk));
-        req.on("end", () => {
-            if (toFail-- > 0) {
-                req.socket.destroy();
-                return;
-            }
-            const text = Buffer.concat(chunks).toString("utf8");
-            const body = text === "" ? undefined : (JSON.parse(text) as unknown);
-            seen.push({ method: req.method ?? "", path: req.url ?? "", body });
-            const known = req.url === "/api/stacks/acme/fraud-platform/production/deployments/settings";
-            res.setHeader("Content-Type", "application/json");
-            if (known && req.method === "GET" && stored !== undefined) {
-                res.end(JSON.stringify(stored));
-            } else if (known && req.method === "POST") {
-                stored = merge(stored ?? {}, body);
-                res.end("");
-            } else {
-                res.writeHead(404).end(JSON.stringify({ code: 404, message: "Not Found" }));
-            }
-        });
+    const api = await startStandIn((request) => {
+        if (toFail-- > 0) return "drop";
+        const known = request.path === "/api/stacks/acme/fraud-platform/production/deployments/settings";
+        if (known && request.method === "GET" && stored !== undefined) return { status: 200, body: stored };
+        if (known && request.method === "POST") {
+            stored = merge(stored ?? {}, request.body);
+            return { status: 200 };
+        }
+        return { status: 404, body: { code: 404, message: "Not Found" } };
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return {
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        seen,
-        close: () => new Promise<void>((resolve) => {
-            server.closeAllConnections();
-            server.close(() => resolve());
-        }),
-    };
+    return { url: api.url, seen: api.requests, close: api.close };
 }
 
 function io(url: string) {

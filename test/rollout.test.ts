@@ -1,10 +1,8 @@
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { AddressInfo } from "node:net";
 import { ConfigValidationError, loadEnvironmentSpec, rolloutSettings, type RawStackConfig, type RolloutSettings } from "../config";
 import { deploymentMatchesRelease, type PollingOptions } from "../tools/release/deploy";
 import { DeploymentsClient } from "../tools/release/deploymentsClient";
@@ -16,47 +14,11 @@ import { notifySlack, slackMessage } from "../tools/release/slack";
 import { runSmokeTests, type Clock } from "../tools/release/smoke";
 import { ApprovalError, awaitApproval, type ApprovalQuery } from "../tools/release/approval";
 import { stageStep } from "../tools/release/cli";
+import { startStandIn } from "./standIn";
 import { stageConfigCommand } from "../tools/release/rolloutCli";
 import { StageConfigError, stagePosition } from "../tools/release/stageConfig";
 
 /** A local HTTP stand-in: records every request and answers with `answer`. */
-interface Recorded {
-    method: string;
-    path: string;
-    body: unknown;
-}
-interface StandIn {
-    url: string;
-    requests: Recorded[];
-    close(): Promise<void>;
-}
-
-async function standIn(answer: (request: Recorded) => { status: number; body?: unknown }): Promise<StandIn> {
-    const requests: Recorded[] = [];
-    const server = http.createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (chunk: Buffer) => chunks.push(chunk));
-        req.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            const request = { method: req.method ?? "", path: req.url ?? "", body: text === "" ? undefined : (JSON.parse(text) as unknown) };
-            requests.push(request);
-            const reply = answer(request);
-            res.writeHead(reply.status, { "Content-Type": "application/json" });
-            res.end(JSON.stringify(reply.body ?? {}));
-        });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    return {
-        url: `http://127.0.0.1:${port}`,
-        requests,
-        close: () =>
-            new Promise<void>((resolve) => {
-                server.closeAllConnections();
-                server.close(() => resolve());
-            }),
-    };
-}
 
 /** Virtual time: sleeping advances the clock at once, so a 30-minute rollout runs in milliseconds. */
 function virtualClock(start = Date.parse("2026-03-02T10:00:00Z")): Clock & { slept: number } {
@@ -89,7 +51,7 @@ async function releaseWorld(options: { badAt?: number; stack?: string; deployTag
     const stackPath = `/api/stacks/acme/fraud-platform/${stack}`;
     const state = { candidatePercent: 0, candidateState: "stopped", created: [] as Record<string, string>[], deployments: new Map<string, string>() };
     const unhealthy = () => options.badAt !== undefined && state.candidatePercent >= options.badAt;
-    const app = await standIn(({ path }) => {
+    const app = await startStandIn(({ path }) => {
         if (path === "/health" || path === "/health/ready" || path === "/api/v1/score") return unhealthy() ? { status: 503, body: { status: "unhealthy" } } : { status: 200, body: { status: "healthy" } };
         return { status: 404 };
     });
@@ -99,7 +61,7 @@ async function releaseWorld(options: { badAt?: number; stack?: string; deployTag
         readinessUrl: `${app.url}/health/ready`,
         databaseBackup: { id: "fraud-production-db-pre-v1-4-3-ab12", location: "arn:aws:rds:us-east-1:123456789012:snapshot:fraud-production-db-pre-v1-4-3-ab12", createdAt: "2026-03-02T10:01:00.000Z" },
     };
-    const api = await standIn(({ method, path, body }) => {
+    const api = await startStandIn(({ method, path, body }) => {
         if (path === `${stackPath}/deployments/settings`) return { status: 200, body: { vcs: { deployTags: options.deployTags ?? false, tagFilters: ["v*.*.*"] } } };
         if (method === "POST" && path === `${stackPath}/deployments`) {
             const variables = (body as { operationContext: { environmentVariables: Record<string, string> } }).operationContext.environmentVariables;
@@ -248,7 +210,7 @@ describe("rollout: seed 003's three stages against local stand-ins", function ()
 
     it("DigitalOcean: deploys, smoke-tests, and on failure rolls the app back to the deployment active before, through the API", async () => {
         const world = await releaseWorld({ badAt: 0, stack: "staging" });
-        const doApi = await standIn(({ method, path }) => {
+        const doApi = await startStandIn(({ method, path }) => {
             if (method === "GET" && path === "/v2/apps/app-1") return { status: 200, body: { app: { id: "app-1", active_deployment: { id: "do-before", phase: "ACTIVE" } } } };
             if (method === "POST" && path === "/v2/apps/app-1/rollback") {
                 world.state.candidatePercent = -1; // the old deployment serves again: healthy
@@ -296,7 +258,7 @@ describe("rollout: seed 003's three stages against local stand-ins", function ()
 describe("rollout: smoke tests", () => {
     it("retry a failing URL and pass once it answers; give up after the retries with the reason", async () => {
         let failures = 2;
-        const app = await standIn(() => (failures-- > 0 ? { status: 502 } : { status: 200 }));
+        const app = await startStandIn(() => (failures-- > 0 ? { status: 502 } : { status: 200 }));
         try {
             const clock = virtualClock();
             const options = { retries: 3, retryIntervalMs: 10_000, deadlineMs: 300_000, requestTimeoutMs: 2_000 };
@@ -314,7 +276,7 @@ describe("rollout: smoke tests", () => {
     });
 
     it("stop at the deadline, and report an unreachable URL", async () => {
-        const app = await standIn(() => ({ status: 503 }));
+        const app = await startStandIn(() => ({ status: 503 }));
         await app.close();
         const clock = virtualClock();
         const report = await runSmokeTests([{ name: "health", url: `${app.url}/health` }], { retries: 20, retryIntervalMs: 10_000, deadlineMs: 30_000, requestTimeoutMs: 1_000 }, clock);
@@ -326,7 +288,7 @@ describe("rollout: smoke tests", () => {
 
 describe("rollout: Slack notifications", () => {
     it("post the seed's success and failure messages to the webhook", async () => {
-        const slack = await standIn(() => ({ status: 200 }));
+        const slack = await startStandIn(() => ({ status: 200 }));
         const world = await releaseWorld({ badAt: 50 });
         try {
             const failed = await runRollout(rolloutInput(world, virtualClock()));
@@ -398,7 +360,7 @@ describe("rollout: a release is a version", () => {
     });
 
     it("production refuses a commit staging has not deployed", async () => {
-        const api = await standIn(({ path }) => {
+        const api = await startStandIn(({ path }) => {
             if (path.startsWith("/api/stacks/acme/fraud-platform/staging/deployments?")) {
                 return { status: 200, body: { deployments: [{ id: "s-1", status: "succeeded", created: "", modified: "", configuration: { environmentVariables: [{ name: "RELEASE_TAG", value: "v1.4.2" }] } }] } };
             }
@@ -558,7 +520,7 @@ describe("release: stage-config against a stand-in Pulumi CLI", () => {
 describe("release: production waits for the environment's approval (tag-trigger path)", () => {
     const commit = "0123456789abcdef0123456789abcdef01234567";
     const world = async (reviews: () => unknown[], run: { status: string; conclusion?: string } = { status: "waiting" }) =>
-        standIn(({ path: url }) => {
+        startStandIn(({ path: url }) => {
             if (url.startsWith("/repos/acme/fraud-platform/actions/workflows/release.yml/runs?")) {
                 return { status: 200, body: { workflow_runs: [{ id: 77, head_sha: commit, status: run.status, conclusion: run.conclusion ?? null, html_url: "https://github.com/acme/fraud-platform/actions/runs/77" }] } };
             }

@@ -229,9 +229,9 @@ class AwsBackend implements EnvironmentBackend {
             environment?: Record<string, pulumi.Input<string>>;
             calls: pulumi.Resource[];
         };
-        const service = (serviceSpec: ServiceSpec, { environment, ...overrides }: ServiceOverrides) =>
+        const service = (serviceSpec: ServiceSpec, { environment, ...overrides }: ServiceOverrides, resourceName = `${name}-${serviceSpec.name}`) =>
             new FargateService(
-                `${name}-${serviceSpec.name}`,
+                resourceName,
                 ctx,
                 {
                     spec: serviceSpec,
@@ -268,27 +268,15 @@ class AwsBackend implements EnvironmentBackend {
         const apiSlots = Object.fromEntries(
             rolloutSlots.map((slot) => [
                 slot,
-                new FargateService(
-                    slotName(slot),
-                    ctx,
+                service(
+                    { ...api, image: slotImage(slot) },
                     {
-                        spec: { ...api, image: slotImage(slot) },
-                        clusterArn: cluster.arn,
-                        clusterName: cluster.name,
-                        serviceConnect: { namespaceArn: namespace.arn, role: "client" },
-                        subnetIds: this.network.privateSubnetIds,
-                        securityGroupIds: [groups.tasks.id],
-                        executionRoleArn: executionRole.arn,
-                        taskRoleArn: taskRole.arn,
-                        logGroupName: logGroups.api.name,
-                        environment: { ...sharedEnvironment, PORT: String(api.port), SERVICE_NAME: api.name, ML_SERVICE_URL: mlUrl, RELEASE_SLOT: slot },
-                        secrets,
-                        taskDefinitionDependsOn: [...(snapshot ? [snapshot] : []), migration, ...secretVersions],
+                        environment: { ML_SERVICE_URL: mlUrl, RELEASE_SLOT: slot },
                         calls: [mlService],
                         loadBalancing: { targetGroup: slotGroups[slot], rollbackAlarms: slotAlarms[slot] },
                         slotState: slot === liveSlot ? "serving" : candidateSlotState,
                     },
-                    { parent },
+                    slotName(slot),
                 ),
             ]),
         ) as Record<RolloutSlot, FargateService>;

@@ -13,7 +13,7 @@ import type {
     MonitoringEndpoints,
     Scope,
 } from "../backend";
-import { healthcheck, httpProbe, labels, logOptions, loopbackPort } from "./containers";
+import { dailyAtBackupWindow, healthcheck, httpProbe, labels, logOptions, loopbackPort } from "./containers";
 import type { DataServerArgs, DockerContext } from "./context";
 import { edgeNetwork, loadBalancer, type EdgeNetwork } from "./loadBalancer";
 import { internalPort } from "./nginxConfig";
@@ -517,15 +517,7 @@ backup() {
     fi
 }
 until pg_isready -q; do sleep 2; done
-backup
-while true; do
-    now=$(date -u +%s)
-    next=$(date -u -d "$(date -u +%Y-%m-%d) $BACKUP_WINDOW_START" +%s)
-    [ "$next" -gt "$now" ] || next=$((next + 86400))
-    sleep $((next - now))
-    backup
-done
-`;
+${dailyAtBackupWindow}`;
 
 /**
  * Where the postgres image wants its volume. Up to 17 the data directory (and the image's `VOLUME`) is

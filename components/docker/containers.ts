@@ -36,3 +36,17 @@ export function labels(tags: Record<string, string>): docker.types.input.Contain
 
 /** Rotated json-file logs: an unbounded log fills a laptop's disk in days. */
 export const logOptions = { logDriver: "json-file", logOpts: { "max-size": "10m", "max-file": "3" } };
+
+/**
+ * The end of a backup job's script: one backup at start-up, then one a day at $BACKUP_WINDOW_START (UTC, HH:MM,
+ * from the container's environment). The script defines a shell function `backup` before it.
+ */
+export const dailyAtBackupWindow = `backup
+while true; do
+    now=$(date -u +%s)
+    next=$(date -u -d "$(date -u +%Y-%m-%d) $BACKUP_WINDOW_START" +%s)
+    [ "$next" -gt "$now" ] || next=$((next + 86400))
+    sleep $((next - now))
+    backup
+done
+`;

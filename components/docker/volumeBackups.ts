@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { Scope } from "../backend";
-import { healthcheck, logOptions } from "./containers";
+import { dailyAtBackupWindow, healthcheck, logOptions } from "./containers";
 import type { DockerContext } from "./context";
 
 export const grafanaBackupMount = "/volumes/grafana";
@@ -91,12 +91,4 @@ backup() {
         echo "grafana backup failed; the previous archives are kept" >&2
     fi
 }
-backup
-while true; do
-    now=$(date -u +%s)
-    next=$(date -u -d "$(date -u +%Y-%m-%d) $BACKUP_WINDOW_START" +%s)
-    [ "$next" -gt "$now" ] || next=$((next + 86400))
-    sleep $((next - now))
-    backup
-done
-`;
+${dailyAtBackupWindow}`;

@@ -149,20 +149,25 @@ function validate(values: Values): number {
     return 0;
 }
 
+/** The Deployments API client for this project: --org or PULUMI_ORG, PULUMI_BACKEND_URL, PULUMI_ACCESS_TOKEN. */
+function deploymentsClientFrom(values: Values): DeploymentsClient {
+    const organization = values.org ?? process.env.PULUMI_ORG ?? "";
+    if (organization === "") throw new UsageError("the Pulumi organization is required: --org or PULUMI_ORG");
+    return new DeploymentsClient({
+        baseUrl: process.env.PULUMI_BACKEND_URL || defaultBackendUrl,
+        token: process.env.PULUMI_ACCESS_TOKEN ?? "",
+        organization,
+        project: projectName(),
+    });
+}
+
 async function deploy(values: Values): Promise<number> {
     const tag = required(values.tag, "tag");
     const commit = required(values.commit, "commit");
     const stack = required(values.stack, "stack");
     const out = required(values.out, "out");
     const releasePath = releasePathFrom(values.path);
-    const organization = values.org ?? process.env.PULUMI_ORG ?? "";
-    if (organization === "") throw new UsageError("the Pulumi organization is required: --org or PULUMI_ORG");
-    const client = new DeploymentsClient({
-        baseUrl: process.env.PULUMI_BACKEND_URL || defaultBackendUrl,
-        token: process.env.PULUMI_ACCESS_TOKEN ?? "",
-        organization,
-        project: projectName(),
-    });
+    const client = deploymentsClientFrom(values);
     const result = await releaseStack({
         client,
         stack,
@@ -184,14 +189,7 @@ async function rollout(values: Values): Promise<number> {
     const commit = required(values.commit, "commit");
     const stack = required(values.stack, "stack");
     const out = required(values.out, "out");
-    const organization = values.org ?? process.env.PULUMI_ORG ?? "";
-    if (organization === "") throw new UsageError("the Pulumi organization is required: --org or PULUMI_ORG");
-    const client = new DeploymentsClient({
-        baseUrl: process.env.PULUMI_BACKEND_URL || defaultBackendUrl,
-        token: process.env.PULUMI_ACCESS_TOKEN ?? "",
-        organization,
-        project: projectName(),
-    });
+    const client = deploymentsClientFrom(values);
     const { rolloutCommand } = await import("./rolloutCli");
     const document = await rolloutCommand({
         client,
