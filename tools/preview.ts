@@ -3,7 +3,7 @@
  * what `pulumi preview --policy-pack policies` would register and report, with no cloud account and
  * no Pulumi CLI.
  *
- *   npm run preview -- [--stack <name>]... [--json [--out <file>]]
+ *   npm run preview -- [--stack <name>]... [--json] [--out <file>]
  *   npm run preview -- --stack <name> --file <path/to/Pulumi.<name>.yaml> [--json]
  *   npm run preview -- --stack <name> --base <git ref | stack file> [--json]   (the plan: create/update/replace/delete)
  *
@@ -20,9 +20,10 @@ import { displayPath, listStacks, readStackConfig, repoRoot, StackFileError, sta
 import { runCliMain } from "./cliMain";
 
 const usage =
-    "usage: npm run preview -- [--stack <name>]... [--file <stack config file>] [--base <git ref | stack file>] [--policy-pack-config <file>] [--no-policies] [--json [--out <file>]]\n" +
+    "usage: npm run preview -- [--stack <name>]... [--file <stack config file>] [--base <git ref | stack file>] [--policy-pack-config <file>] [--no-policies] [--json] [--out <file>]\n" +
     "  Enforces the policy pack in policies/ with policies/config/<stack>.json unless --no-policies.\n" +
-    "  --json --out <file> writes the JSON document to the file (npm prints its own banner on stdout).\n";
+    "  --out <file> writes the JSON document to the file (npm prints its own banner on stdout): with --json nothing\n" +
+    "  else goes to stdout, without it stdout shows the resource tree and the policy report as usual.\n";
 
 /** A mistake in the arguments: the message and the usage on stderr, exit 2. */
 function usageError(message: string): number {
@@ -61,7 +62,6 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     }
     if (values.file && values.stack?.length !== 1) return usageError("--file previews one stack: name it with --stack <name>");
-    if (values.out !== undefined && !values.json) return usageError("--out writes the JSON document: add --json");
     if (values.out !== undefined && values.base !== undefined) return usageError("--out is for the preview's JSON document, not the --base plan");
     if (values.base !== undefined) {
         if (values.stack?.length !== 1) return usageError("--base plans one stack: name it with --stack <name>");
@@ -160,9 +160,8 @@ async function main(argv: string[]): Promise<number> {
             continue;
         }
         const violations = outcome.policy?.violations ?? [];
-        if (values.json) {
-            documents.push(toJsonDocument(outcome, violations));
-        } else {
+        if (values.json || values.out !== undefined) documents.push(toJsonDocument(outcome, violations));
+        if (!values.json) {
             process.stdout.write(`\nStack ${stack}: ${outcome.recorded.length} resources\n\n${renderTree(outcome.recorded)}\n\n`);
             for (const [type, count] of countByType(outcome.recorded)) process.stdout.write(`  ${String(count).padStart(4)}  ${type}\n`);
             if (outcome.policy) process.stdout.write(`\n${formatPolicyReport(outcome.policy.pack.info, violations)}\n`);
@@ -177,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
             exitCode = 1;
         }
     }
-    if (values.json && documents.length > 0) {
+    if (documents.length > 0) {
         const single = values.stack?.length === 1;
         const text = `${JSON.stringify(single ? documents[0] ?? null : documents, null, 2)}\n`;
         if (values.out === undefined) process.stdout.write(text);
