@@ -456,6 +456,19 @@ function placeholderProblems(namespace: string, input: Record<string, unknown>):
         });
     }
     check(["aws", "domainName"], documentationDomain, "the name your certificate covers");
+    // On AWS the api runs in two slots, and which one serves (and with what image) lives only in the stack's own
+    // outputs, not in the stack file: an update left to the defaults would hand all traffic to blue, which may be
+    // the stopped standby. `stage-config` reads the position back from the stack first (the deployment settings
+    // run it before every update; docs/rollout.md).
+    if (input.backend === "aws" && valueAt(input, ["rollout", "liveSlot"]) === undefined) {
+        problems.push({
+            key: keyName(namespace, ["rollout", "liveSlot"]),
+            given: undefined,
+            allowed:
+                "must be set before `pulumi up` on the aws backend, from the stack's own outputs (which api slot serves, with which image): " +
+                "run `npm run release -- stage-config --stack <stack> --stage hold` first (Pulumi Deployments runs it for every update)",
+        });
+    }
     const doDomain = valueAt(input, ["digitalocean", "domain", "name"]);
     if (typeof doDomain === "string" && documentationDomain(doDomain)) check(["digitalocean", "domain", "name"], documentationDomain, "your own domain");
     return problems;

@@ -113,6 +113,7 @@ describe("aws backend (production stack)", () => {
                 {
                     environment: "staging",
                     aws: { natGateways: "single" },
+                    rollout: { liveSlot: "blue" },
                     monitoring: { alertEmails: ["oncall@dygsom.com"] },
                     pagerDutyIntegrationKey: undefined,
                     slackWebhookUrl: slackWebhook,

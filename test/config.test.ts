@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { ConfigValidationError, loadEnvironmentSpec, stackConfigSchema, type RawStackConfig } from "../config";
 import { resourcesRegisteredBefore } from "../tools/engine/emulator";
 import { readProjectFile, readStackConfig } from "../tools/engine/stackFiles";
-import { previewStack, refusedProblems } from "./helpers";
+import { deployable, previewStack, refusedProblems } from "./helpers";
 
 const ns = "fraud-platform";
 
@@ -178,8 +178,22 @@ describe("stack config validation", () => {
         const raw = { project: file.project, stack: "production", values: file.config, secretKeys: new Set(file.secretKeys) };
         expect(() => loadEnvironmentSpec(raw)).to.not.throw();
         const problems = refusedProblems({ ...raw, update: true });
-        expect(problems.map((p) => p.key)).to.have.members([`${ns}:aws.certificateArn`, `${ns}:aws.domainName`]);
+        expect(problems.map((p) => p.key)).to.have.members([`${ns}:aws.certificateArn`, `${ns}:aws.domainName`, `${ns}:rollout.liveSlot`]);
         expect(problems[0].allowed).to.include("placeholder");
+    });
+
+    // Which api slot serves lives only in the stack's outputs: an update left to the file's defaults could hand all
+    // traffic to a stopped standby, so `pulumi up` on aws needs the position that stage-config reads back first.
+    it("refuses `pulumi up` on aws until the rollout position is set from the stack (stage-config), naming the command", () => {
+        const file = readStackConfig("production");
+        const values = { ...file.config, [`${ns}:aws`]: JSON.stringify(deployable("production").aws) };
+        const raw = { project: file.project, stack: "production", values, secretKeys: new Set(file.secretKeys), update: true };
+        const [problem, ...others] = refusedProblems(raw);
+        expect(others).to.deep.equal([]);
+        expect(problem.key).to.equal(`${ns}:rollout.liveSlot`);
+        expect(problem.allowed).to.include("npm run release -- stage-config --stack <stack> --stage hold");
+        const positioned = { ...raw, values: { ...values, [`${ns}:rollout`]: JSON.stringify({ liveSlot: "green", candidatePercent: 0 }) } };
+        expect(() => loadEnvironmentSpec(positioned)).to.not.throw();
     });
 
     it("previews the dev stack without credentialSeed, and refuses `pulumi up` until it is set (a generated one dies with the state)", () => {

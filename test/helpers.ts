@@ -144,6 +144,8 @@ export function deployable(stack: string): Record<string, unknown> {
             certificateArn: "arn:aws:acm:us-east-1:210987654321:certificate/5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f",
             domainName: "api.fraud-platform.io",
         },
+        // What `stage-config --stage hold` sets for a stack that never ran.
+        rollout: { liveSlot: "blue", candidatePercent: 0, candidateState: "stopped" },
     };
 }
 

@@ -399,6 +399,10 @@ describe("rollout: stage positions and config", () => {
         expect(stagePosition("prepare", s, afterComplete, "x:1.4.4")).to.deep.equal({ liveSlot: "blue", candidatePercent: 0, liveImage: image, candidateState: "starting" });
         // The rollback runbook's redeploy of an older tag: the live slot takes that image with all traffic, even mid-release.
         expect(stagePosition("redeploy", s, { ...prepared, candidatePercent: 50 }, "x:1.4.1")).to.deep.equal({ liveSlot: "green", candidatePercent: 0, liveImage: "x:1.4.1", candidateState: "stopped" });
+        // hold: an update by hand keeps the position the stack reports, or blue serving on a stack that never ran.
+        expect(stagePosition("hold", s, { ...prepared, candidatePercent: 50, candidateState: "running" }, "x:9.9.9")).to.deep.equal({ liveSlot: "green", candidatePercent: 50, liveImage: "x:1.4.2", candidateState: "running" });
+        expect(stagePosition("hold", s, { ...prepared, images: { blue: "x:0", green: "x:1.4.2" } }, "x:9.9.9")).to.deep.equal({ liveSlot: "green", candidatePercent: 0, liveImage: "x:1.4.2", candidateState: "stopped" });
+        expect(stagePosition("hold", s, undefined, image)).to.deep.equal({ liveSlot: "blue", candidatePercent: 0, candidateState: "stopped" });
         expect(stagePosition("redeploy", s, undefined, "x:1.4.1")).to.deep.equal({ liveSlot: "blue", candidatePercent: 0, liveImage: "x:1.4.1", candidateState: "stopped" });
         // Which step a Deployments run takes: ROLLOUT_STAGE from `release rollout`, redeploy for the runbook, prepare for a tag push.
         expect(stageStep(undefined, { ROLLOUT_STAGE: "canary" })).to.equal("canary");
@@ -406,7 +410,7 @@ describe("rollout: stage positions and config", () => {
         expect(stageStep(undefined, { ROLLOUT_STAGE: "", RELEASE_ROLLBACK: "" })).to.equal("prepare");
         expect(stageStep("full", { ROLLOUT_STAGE: "canary" })).to.equal("full");
         expect(() => stagePosition("canary", s, { ...prepared, images: { blue: "x:1.4.2", green: "x:1.4.2" } }, image)).to.throw(StageConfigError, /run the prepare step/);
-        expect(() => stagePosition("halfway", s, prepared, image)).to.throw(StageConfigError, /prepare, canary, progressive, full, rollback, complete, redeploy/);
+        expect(() => stagePosition("halfway", s, prepared, image)).to.throw(StageConfigError, /prepare, canary, progressive, full, rollback, complete, redeploy, hold/);
     });
 
     it("refuses bad stages with the key, the value and what is allowed", () => {

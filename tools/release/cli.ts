@@ -6,7 +6,7 @@
  *   npm run release -- validate --tag v1.4.2 [--stack production] [--main-ref origin/main] [--rollback] [--fetch]
  *   npm run release -- deploy   --tag v1.4.2 --commit <sha> --stack production --path tag-trigger|api --out <file>
  *   npm run release -- rollout  --tag v1.4.2 --commit <sha> --stack production --path tag-trigger|api --out <file> [--staging-stack staging] [--no-alarms]
- *   npm run release -- stage-config --stack production [--stage prepare|<stage>|rollback|complete|redeploy]   (inside a Deployments run)
+ *   npm run release -- stage-config --stack production [--stage prepare|<stage>|rollback|complete|redeploy|hold]   (inside a Deployments run)
  *   npm run release -- record   --tag v1.4.2 --commit <sha> --path tag-trigger|api --stacks staging,production --results-dir <dir> [--policy <preview.json>] --out <file>
  *   npm run release -- settings diff|push --stack production   (deploy/<stack>.settings.yaml ↔ Pulumi Cloud; settingsCli.ts)
  *
@@ -47,7 +47,7 @@ const usage = `usage:
   npm run release -- validate --tag <vX.Y.Z> [--stack production|staging] [--main-ref origin/main] [--commit <sha>] [--rollback] [--fetch] [--github-output <file>] [--repo <dir>]
   npm run release -- deploy --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--rollback] [--org <org>] [--timeout-minutes 60] [--discovery-minutes 15]
   npm run release -- rollout --tag <vX.Y.Z> --commit <sha> --stack <stack> --path tag-trigger|api --out <file> [--org <org>] [--timeout-minutes 60] [--staging-stack staging] [--no-alarms]
-  npm run release -- stage-config --stack <stack> [--stage prepare|<stage name>|rollback|complete|redeploy]
+  npm run release -- stage-config --stack <stack> [--stage prepare|<stage name>|rollback|complete|redeploy|hold]
   npm run release -- await-approval --tag <vX.Y.Z> --github-repository <owner/repo> [--commit <sha>] [--environment production] [--workflow release.yml] [--timeout-minutes 45] [--poll-seconds 30]
   npm run release -- record --tag <vX.Y.Z> --commit <sha> --path tag-trigger|api --stacks <a,b> --results-dir <dir> [--policy <file>] [--previous <tag>] --out <file>
 ${settingsUsage}`;

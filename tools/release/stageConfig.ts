@@ -31,6 +31,7 @@ export class StageConfigError extends Error {
  *   `services.api.count` tasks) with 0 %.
  * - a stage's name: the candidate's share becomes the stage's percent; the live slot and its image stay.
  * - `rollback`: all traffic back to the live slot, and the candidate stops.
+ * - `hold`: an update that is no release step (a config change by hand): the position the stack reports, unchanged.
  * - `redeploy`: the rollback runbook's redeploy of an older release: the live slot runs that release's image
  *   at once, with all traffic, and the other slot stops.
  * - `complete`: after the last stage's watch, the candidate (at 100 %) becomes the live slot and the old one
@@ -39,6 +40,13 @@ export class StageConfigError extends Error {
 export function stagePosition(step: string, settings: RolloutSettings, current: ReleaseOutput["rollout"], candidateImage: string): StagePosition {
     // The rollback runbook's redeploy of an older tag (RELEASE_ROLLBACK): no stages, the live slot itself rolls
     // to that tag's image (ECS rolling, circuit breaker) and takes all traffic; a release under way is abandoned.
+    // An update that is not a release step (a config change by hand, a refresh of settings): everything stays where
+    // the stack says it is. A stack that never ran starts with blue serving and green stopped.
+    if (step === "hold") {
+        if (current === undefined || current === null) return { liveSlot: "blue", candidatePercent: 0, candidateState: "stopped" };
+        const candidateState = current.candidateState ?? (current.candidatePercent > 0 ? "running" : "stopped");
+        return { liveSlot: current.liveSlot, candidatePercent: current.candidatePercent, liveImage: current.images[current.liveSlot], candidateState };
+    }
     if (step === "redeploy") return { liveSlot: current?.liveSlot ?? "blue", candidatePercent: 0, liveImage: candidateImage, candidateState: "stopped" };
     if (step === "prepare") {
         if (current === undefined || current === null) return { liveSlot: "blue", candidatePercent: 0, candidateState: "starting" };
@@ -66,7 +74,7 @@ export function stagePosition(step: string, settings: RolloutSettings, current: 
     }
     const stage = settings.stages.find((s) => s.name === step);
     if (stage === undefined) {
-        throw new StageConfigError(`unknown rollout step "${step}": allowed are prepare, ${settings.stages.map((s) => s.name).join(", ")}, rollback, complete, redeploy`);
+        throw new StageConfigError(`unknown rollout step "${step}": allowed are prepare, ${settings.stages.map((s) => s.name).join(", ")}, rollback, complete, redeploy, hold`);
     }
     return { liveSlot: current.liveSlot, candidatePercent: stage.percent, liveImage, candidateState: "running" };
 }

@@ -90,7 +90,8 @@ export function imageOnlyChange(config: Record<string, string>): { config: Recor
 }
 
 /**
- * `pulumi up` refuses the committed placeholders (the example certificate ARN and domain), so the update
+ * `pulumi up` refuses the committed placeholders (the example certificate ARN and domain) and an aws stack
+ * without its rollout position, so the update
  * runs behind the release diff use stand-ins for them: the same in both runs, so they never show as a change.
  */
 export function withStandIns(config: Record<string, string>): Record<string, string> {
@@ -111,6 +112,13 @@ export function withStandIns(config: Record<string, string>): Record<string, str
         if (domain && typeof domain === "object") domain.name = swap(domain.name);
         for (const k of Object.keys(settings)) if (settings[k] === undefined) delete settings[k];
         out[key] = JSON.stringify(settings);
+    }
+    // `pulumi up` on aws also needs the rollout position read back from the stack; a report's stack never ran,
+    // so it stands at what `stage-config --stage hold` sets then: blue serving.
+    const rolloutKey = `${project}:rollout`;
+    if (out[`${project}:backend`] === "aws") {
+        const rollout = JSON.parse(out[rolloutKey] ?? "{}") as Record<string, unknown>;
+        if (rollout.liveSlot === undefined) out[rolloutKey] = JSON.stringify({ ...rollout, liveSlot: "blue" });
     }
     return out;
 }
