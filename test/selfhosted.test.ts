@@ -6,7 +6,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { nginxConfig, securityHeaders } from "../components/docker/nginxConfig";
+import { nginxConfig, nginxLimits, securityHeaders } from "../components/docker/nginxConfig";
 import { loadEnvironmentSpec, type EnvironmentSpec } from "../config";
 import type { RecordedResource } from "../tools/engine/emulator";
 import { readStackConfig } from "../tools/engine/stackFiles";
@@ -184,17 +184,11 @@ describe("selfhosted stack (seed 002 on one Docker host)", () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nginx-run-"));
             // The stack's own limits and paths; only the ports and the upstream are local.
             const local = nginxConfig({
+                ...nginxLimits(lb),
                 upstreams: [`127.0.0.1:${(backend.address() as net.AddressInfo).port}`],
-                serverName: lb.serverName,
                 httpPort,
                 httpsPort,
                 publicHttpsPort: httpsPort,
-                loginPath: lb.loginPath,
-                loginRequestsPerMinute: lb.loginRequestsPerMinute,
-                apiRequestsPerSecond: lb.apiRequestsPerSecond,
-                apiBurst: lb.apiBurst,
-                maxFails: lb.maxFails,
-                failTimeoutSeconds: lb.failTimeoutSeconds,
                 runtimeDir: dir,
                 internalListenPort: internal,
             });
@@ -354,20 +348,7 @@ describe("selfhosted stack (seed 002 on one Docker host)", () => {
 });
 
 function nginxArgs(spec: EnvironmentSpec) {
-    const lb = spec.docker.loadBalancer;
-    return {
-        upstreams: [],
-        serverName: lb.serverName,
-        httpPort: 80,
-        httpsPort: 443,
-        publicHttpsPort: lb.httpsPort,
-        loginPath: lb.loginPath,
-        loginRequestsPerMinute: lb.loginRequestsPerMinute,
-        apiRequestsPerSecond: lb.apiRequestsPerSecond,
-        apiBurst: lb.apiBurst,
-        maxFails: lb.maxFails,
-        failTimeoutSeconds: lb.failTimeoutSeconds,
-    };
+    return { ...nginxLimits(spec.docker.loadBalancer), upstreams: [], httpPort: 80, httpsPort: 443 };
 }
 
 function freePort(): Promise<number> {

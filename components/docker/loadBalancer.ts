@@ -4,7 +4,7 @@ import { Netmask } from "netmask";
 import type { Scope } from "../backend";
 import { healthcheck, logOptions } from "./containers";
 import type { DockerContext } from "./context";
-import { internalPort, nginxConfig, tlsCertificateFile, tlsKeyFile } from "./nginxConfig";
+import { internalPort, nginxConfig, nginxLimits, tlsCertificateFile, tlsKeyFile } from "./nginxConfig";
 import { tlsMaterial } from "./tls";
 
 const nginxConfDir = "/etc/nginx";
@@ -54,17 +54,10 @@ export function loadBalancer(
     const image = ctx.image(settings.image, scope.parent);
     const material = tlsMaterial(ctx, scope);
     const conf = nginxConfig({
+        ...nginxLimits(settings),
         upstreams: args.apiReplicas.map((_, i) => `${args.edge.addressOf(i)}:${args.apiPort}`),
-        serverName: settings.serverName,
         httpPort: containerHttpPort,
         httpsPort: containerHttpsPort,
-        publicHttpsPort: settings.httpsPort,
-        loginPath: settings.loginPath,
-        loginRequestsPerMinute: settings.loginRequestsPerMinute,
-        apiRequestsPerSecond: settings.apiRequestsPerSecond,
-        apiBurst: settings.apiBurst,
-        maxFails: settings.maxFails,
-        failTimeoutSeconds: settings.failTimeoutSeconds,
     });
     const name = `${scope.name}-lb`;
     return new docker.Container(name, {

@@ -26,6 +26,26 @@ export interface NginxConfigArgs {
     internalListenPort?: number;
 }
 
+/** What the stack's config decides in nginx.conf (`docker.loadBalancer`); the rest is where nginx runs. */
+export type NginxLimits = Pick<NginxConfigArgs, "serverName" | "loginPath" | "loginRequestsPerMinute" | "apiRequestsPerSecond" | "apiBurst" | "maxFails" | "failTimeoutSeconds"> & {
+    /** The public HTTPS port (the redirect's Location). */
+    httpsPort: number;
+};
+
+/** The part of nginx.conf's arguments that comes from `docker.loadBalancer`. */
+export function nginxLimits(settings: NginxLimits): Omit<NginxConfigArgs, "upstreams" | "httpPort" | "httpsPort"> {
+    return {
+        serverName: settings.serverName,
+        publicHttpsPort: settings.httpsPort,
+        loginPath: settings.loginPath,
+        loginRequestsPerMinute: settings.loginRequestsPerMinute,
+        apiRequestsPerSecond: settings.apiRequestsPerSecond,
+        apiBurst: settings.apiBurst,
+        maxFails: settings.maxFails,
+        failTimeoutSeconds: settings.failTimeoutSeconds,
+    };
+}
+
 /**
  * seed 002's security headers, on every response (`always`: errors and 429s too). HSTS only over HTTPS, which is
  * the only place nginx serves the api.
